@@ -1,0 +1,67 @@
+//! Compiles the default alias tables in `data/` into the index embedded in the binary, and the
+//! English word list into an fst set. The key code is the library's own (`#[path]` includes),
+//! so the embedded keys and run-time keys are computed by the same functions.
+
+#[path = "src/fold.rs"]
+#[allow(dead_code)]
+mod fold;
+#[path = "src/table.rs"]
+#[allow(dead_code)]
+mod table;
+#[path = "src/tokens.rs"]
+#[allow(dead_code)]
+mod tokens;
+#[path = "src/translit.rs"]
+#[allow(dead_code)]
+mod translit;
+#[path = "src/index/builder.rs"]
+mod index_builder;
+#[path = "src/index/layout.rs"]
+#[allow(dead_code)]
+mod index_layout;
+mod index {
+    pub(crate) use super::index_layout as layout;
+}
+
+use std::path::PathBuf;
+
+/// The default tables, in the order their rows are compiled.
+const DEFAULT_TABLES: [&str; 5] = [
+    "data/countries.tsv",
+    "data/people.tsv",
+    "data/orgs.tsv",
+    "data/cities.tsv",
+    "data/cities-former.tsv",
+];
+
+fn main() {
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    for f in ["src/fold.rs", "src/table.rs", "src/tokens.rs", "src/translit.rs", "src/index/builder.rs", "src/index/layout.rs", "data/english-words.txt"] {
+        println!("cargo:rerun-if-changed={f}");
+    }
+    let mut rows = Vec::new();
+    for path in DEFAULT_TABLES {
+        println!("cargo:rerun-if-changed={path}");
+        let Ok(text) = std::fs::read_to_string(path) else {
+            println!("cargo:warning=TEMP missing {path}");
+            continue;
+        };
+        match table::parse(path, &text) {
+            Ok(r) => rows.extend(r),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let (bytes, stats) = index_builder::build(&rows).expect("building the default index");
+    std::fs::write(out.join("default.idx"), &bytes).unwrap();
+    println!(
+        "cargo:rustc-env=NORMALIZE_DEFAULT_STATS={} entities, {} rows, {} aliases",
+        stats.entities, stats.rows, stats.aliases
+    );
+
+    let words = std::fs::read_to_string("data/english-words.txt").expect("data/english-words.txt");
+    let mut list: Vec<&str> = words.lines().filter(|l| !l.is_empty()).collect();
+    list.sort_unstable();
+    list.dedup();
+    let set = fst::Set::from_iter(list).expect("word list");
+    std::fs::write(out.join("words.fst"), set.as_fst().as_bytes()).unwrap();
+}

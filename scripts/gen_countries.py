@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""Regenerate data/countries.tsv (alias table of countries and territories) from CLDR.
+
+Source: npm package `cldr-localenames-full` (Unicode License v3), files
+`main/*/territories.json`. Python 3.11 standard library only.
+
+Usage:
+    python3 scripts/gen_countries.py                 # npm-installs the pinned CLDR into a temp dir
+    python3 scripts/gen_countries.py --cldr DIR      # DIR = the package dir (holding main/)
+                                                     #       or an npm --prefix dir
+    options: --out PATH (default data/countries.tsv next to this script's repo)
+
+Output format: see data/FORMAT.md. Counts are printed to stderr.
+
+Hand-written parts (review these by eye; everything else comes from CLDR):
+    CANONICAL   English canonical name where CLDR's English display name is not press usage
+    EN_ALT      a few English alternative names CLDR lacks (acronyms, short forms)
+    ALIASES     press variant spellings of the English canonical name
+    FORMER      well-established former English names
+    PREFER_SHORT codes whose CLDR main form carries an administrative qualifier in most
+                languages ("Hong Kong SAR China"): the alt-short form is used as the main one
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+PACKAGE = "cldr-localenames-full"
+VERSION = "48.2.0"
+
+# Two-letter CLDR region codes that are not countries or territories.
+EXCLUDE = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+# Note: AC CP CQ DG EA IC TA are ISO 3166-1 "exceptionally reserved" codes (not assigned ones);
+# CLDR has them and they name real places, so they are kept. XK (Kosovo) is kept too.
+
+# English canonical name (common English press usage; English Wikipedia title as a guide) for
+# every code where it differs from CLDR's English main display name.
+CANONICAL = {
+    "AG": "Antigua and Barbuda",
+    "AX": "Åland",
+    "BA": "Bosnia and Herzegovina",
+    "BL": "Saint Barthélemy",
+    "BS": "The Bahamas",
+    "CC": "Cocos (Keeling) Islands",
+    "CD": "Democratic Republic of the Congo",
+    "CG": "Republic of the Congo",
+    "CI": "Ivory Coast",
+    "CZ": "Czech Republic",
+    "EA": "Ceuta and Melilla",
+    "FM": "Federated States of Micronesia",
+    "GM": "The Gambia",
+    "GS": "South Georgia and the South Sandwich Islands",
+    "HK": "Hong Kong",
+    "HM": "Heard Island and McDonald Islands",
+    "KN": "Saint Kitts and Nevis",
+    "LC": "Saint Lucia",
+    "MF": "Saint Martin",
+    "MM": "Myanmar",
+    "MO": "Macau",
+    "PM": "Saint Pierre and Miquelon",
+    "PS": "Palestine",
+    "SH": "Saint Helena",
+    "SJ": "Svalbard and Jan Mayen",
+    "ST": "São Tomé and Príncipe",
+    "TC": "Turks and Caicos Islands",
+    "TL": "East Timor",
+    "TR": "Turkey",
+    "TT": "Trinidad and Tobago",
+    "UM": "United States Minor Outlying Islands",
+    "VC": "Saint Vincent and the Grenadines",
+    "VI": "United States Virgin Islands",
+    "WF": "Wallis and Futuna",
+}
+
+# English alternative names that CLDR's English data lacks (flag `alt`).
+EN_ALT = {
+    "AE": ["UAE"],
+    "CD": ["DR Congo", "DRC", "Congo-Kinshasa"],
+    "CG": ["Congo-Brazzaville"],
+    "GB": ["Britain"],
+    "SH": ["Saint Helena, Ascension and Tristan da Cunha"],
+    "US": ["USA", "U.S.", "United States of America"],
+}
+
+# Press variant spellings of the English canonical name (aliases column of the first row).
+ALIASES = {
+    "KZ": ["Kazakstan"],
+    "VN": ["Viet Nam"],
+}
+
+# Well-established former English names (flag `former`, lang `en`). Deliberately left out
+# because the name is still current for something else: Gold Coast (GH; Australian city),
+# Macedonia (MK; Greek region), Formosa (TW; Argentine province), Moldavia (MD; Romanian
+# region), Tanganyika (TZ; lake, and only the mainland), Gilbert/Ellice Islands (KI/TV; island
+# groups), Malaya (MY; peninsula).
+FORMER = {
+    "BD": ["East Pakistan"],
+    "BF": ["Upper Volta"],
+    "BJ": ["Dahomey"],
+    "BW": ["Bechuanaland"],
+    "BY": ["Byelorussia", "Belorussia"],
+    "BZ": ["British Honduras"],
+    "CD": ["Zaire", "Belgian Congo"],
+    "CF": ["Central African Empire"],
+    "DJ": ["French Somaliland"],
+    "EH": ["Spanish Sahara"],
+    "GQ": ["Spanish Guinea"],
+    "GW": ["Portuguese Guinea"],
+    "GY": ["British Guiana"],
+    "ID": ["Dutch East Indies"],
+    "IR": ["Persia"],
+    "KG": ["Kirghizia"],
+    "KH": ["Kampuchea"],
+    "LK": ["Ceylon"],
+    "LS": ["Basutoland"],
+    "MK": ["Republic of Macedonia", "Former Yugoslav Republic of Macedonia", "FYROM"],
+    "ML": ["French Sudan"],
+    "MM": ["Burma"],
+    "MW": ["Nyasaland"],
+    "NA": ["South West Africa"],
+    "SR": ["Dutch Guiana"],
+    "SZ": ["Swaziland"],
+    "TH": ["Siam"],
+    "TL": ["Portuguese Timor"],
+    "TM": ["Turkmenia"],
+    "VU": ["New Hebrides"],
+    "WS": ["Western Samoa"],
+    "ZM": ["Northern Rhodesia"],
+    "ZW": ["Rhodesia", "Southern Rhodesia"],
+}
+
+# Codes whose CLDR main form is a qualified administrative form ("Hong Kong SAR China",
+# "Palestinian Territories"): use the alt-short form as the locale's main name where present.
+PREFER_SHORT = {"HK", "MO", "PS"}
+
+# English CLDR forms that are display labels rather than names written in prose.
+EN_DROP_SUBSTRINGS = ("SAR China",)
+
+CODE_RE = re.compile(r"^[A-Z]{2}$")
+ENGLISH_REGIONAL_RE = re.compile(r"^en-(?:[A-Z]{2}|[0-9]{3})$")
+
+RANK_CANON, RANK_EN_ALT, RANK_MAIN, RANK_ALT, RANK_FORMER = range(5)
+
+
+def is_name(s: str) -> bool:
+    """CLDR forms that are names (not display labels)."""
+    return (
+        len(s) >= 2
+        and " - " not in s
+        and "(" not in s
+        and ")" not in s
+        and not any(ch.isdigit() for ch in s)
+    )
+
+
+def install_cldr(tmp: str) -> Path:
+    cmd = ["npm", "install", "--prefix", tmp, "--no-audit", "--no-fund", "--ignore-scripts",
+           "--no-save", f"{PACKAGE}@{VERSION}"]
+    print("running: " + " ".join(cmd), file=sys.stderr)
+    subprocess.run(cmd, check=True, stdout=sys.stderr)
+    return Path(tmp) / "node_modules" / PACKAGE
+
+
+def find_package(d: Path) -> Path:
+    for cand in (d, d / "node_modules" / PACKAGE):
+        if (cand / "main").is_dir():
+            return cand
+    sys.exit(f"error: no main/ directory in {d} or {d / 'node_modules' / PACKAGE}")
+
+
+def load(pkg: Path) -> dict[str, dict[str, str]]:
+    """locale -> {key: display name} for every main/<locale>/territories.json."""
+    out = {}
+    for loc in sorted(os.listdir(pkg / "main")):
+        f = pkg / "main" / loc / "territories.json"
+        if not f.is_file() or loc in ("root", "und"):
+            continue
+        data = json.loads(f.read_text(encoding="utf-8"))
+        terr = data["main"][loc]["localeDisplayNames"]["territories"]
+        # Trim whitespace and stray zero-width spaces at the ends (seen in lo); inner ZWSP/ZWJ/
+        # ZWNJ are kept: they are part of the script's orthography.
+        out[loc] = {k: v.strip().strip("\u200b").strip() for k, v in terr.items()}
+    return out
+
+
+def locale_forms(terr: dict[str, str], code: str) -> tuple[str | None, list[str]]:
+    """(main name or None, [alternative names]) of `code` in one locale, label forms dropped."""
+    main = terr.get(code)
+    alts = [v for k, v in sorted(terr.items()) if k.startswith(code + "-alt-")]
+    short = terr.get(code + "-alt-short")
+    if code in PREFER_SHORT and short and is_name(short):
+        alts = [main] + [a for a in alts if a != short] if main else alts
+        main = short
+    if main is None or not is_name(main):
+        # Promote the first usable alternative (short first, then variant, then others).
+        order = sorted(alts, key=lambda a: (a != short, alts.index(a)))
+        main = next((a for a in order if is_name(a)), None)
+    alts = [a for a in alts if is_name(a) and a != main]
+    return main, alts
+
+
+def base_locale(loc: str, locales: set[str]) -> str | None:
+    """Nearest existing truncation of `loc` (de-AT -> de, zh-Hant-HK -> zh-Hant)."""
+    parts = loc.split("-")
+    while len(parts) > 1:
+        parts.pop()
+        cand = "-".join(parts)
+        if cand in locales:
+            return cand
+    return None
+
+
+def reduce_langs(langs: set[str], locales: set[str]) -> list[str]:
+    keep = {l for l in langs if base_locale(l, locales) not in langs}
+    return sorted(keep, key=lambda l: (l != "en", l))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cldr", type=Path, help="cldr-localenames-full package dir (or npm prefix)")
+    ap.add_argument("--out", type=Path,
+                    default=Path(__file__).resolve().parent.parent / "data" / "countries.tsv")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="cldr-") as tmp:
+        pkg = find_package(args.cldr) if args.cldr else install_cldr(tmp)
+        version = json.loads((pkg / "package.json").read_text(encoding="utf-8")).get("version")
+        if version != VERSION:
+            print(f"warning: {PACKAGE} is {version}, script pins {VERSION}", file=sys.stderr)
+        data = load(pkg)
+
+    locales = set(data)
+    en = data["en"]
+    codes = sorted(k for k in en if CODE_RE.match(k) and k not in EXCLUDE)
+    for table in (CANONICAL, EN_ALT, ALIASES, FORMER):
+        unknown = set(table) - set(codes)
+        if unknown:
+            sys.exit(f"error: hand-written entries for codes CLDR lacks: {sorted(unknown)}")
+
+    out_rows: list[list[str]] = []
+    n_names = 0
+    n_missing = 0
+    flag_counts = {"": 0, "alt": 0, "former": 0}
+    for code in codes:
+        canon = CANONICAL.get(code) or en[code]
+        # key (name, flag) -> [rank, langs]
+        rows: dict[tuple[str, str], list] = {}
+
+        def add(name: str, flag: str, rank: int, lang: str) -> None:
+            row = rows.setdefault((name, flag), [rank, set()])
+            row[1].add(lang)
+
+        add(canon, "", RANK_CANON, "en")
+        formers = set(FORMER.get(code, []))
+        for name in EN_ALT.get(code, []):
+            add(name, "alt", RANK_EN_ALT, "en")
+        for name in FORMER.get(code, []):
+            add(name, "former", RANK_FORMER, "en")
+
+        for loc in sorted(data):
+            main_name, alts = locale_forms(data[loc], code)
+            if main_name is None:
+                if code in data[loc]:
+                    n_missing += 1
+                continue
+            if loc == "en" or ENGLISH_REGIONAL_RE.match(loc):
+                # English: the canonical is hand-chosen; all other CLDR forms are alternatives.
+                for name in [main_name] + alts:
+                    if any(s in name for s in EN_DROP_SUBSTRINGS):
+                        continue
+                    if name == canon:
+                        continue
+                    if name in formers:
+                        continue
+                    add(name, "alt", RANK_EN_ALT, "en")
+                continue
+            if main_name == canon:
+                add(canon, "", RANK_CANON, loc)
+            else:
+                add(main_name, "", RANK_MAIN, loc)
+            for name in alts:
+                add(name, "alt", RANK_ALT, loc)
+
+        ordered = sorted(
+            rows.items(),
+            key=lambda kv: (kv[1][0], reduce_langs(kv[1][1], locales), kv[0][0]),
+        )
+        for (name, flag), (rank, langs) in ordered:
+            aliases = ALIASES.get(code, []) if rank == RANK_CANON else []
+            out_rows.append([code, "country", name, "|".join(aliases),
+                             ",".join(reduce_langs(langs, locales)), flag])
+            n_names += 1 + len(aliases)
+            flag_counts[flag] += 1
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "w", encoding="utf-8", newline="\n") as f:
+        f.write("id\ttype\tname\taliases\tlang\tflags\n")
+        for r in out_rows:
+            for cell in r:
+                if "\t" in cell or "\n" in cell:
+                    sys.exit(f"error: tab or newline in {r}")
+            f.write("\t".join(r) + "\n")
+
+    print(f"{PACKAGE} {version}: {len(data)} locales read", file=sys.stderr)
+    print(f"entities: {len(codes)}", file=sys.stderr)
+    print(f"rows: {len(out_rows)} (plain {flag_counts['']}, alt {flag_counts['alt']}, "
+          f"former {flag_counts['former']})", file=sys.stderr)
+    print(f"names (row names + aliases): {n_names}", file=sys.stderr)
+    print(f"(locale, code) pairs with no usable name form: {n_missing}", file=sys.stderr)
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

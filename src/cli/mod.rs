@@ -1,0 +1,110 @@
+//! Command-line definition and dispatch.
+
+mod filter;
+mod lookup;
+mod tables;
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use clap::{Args, Parser, Subcommand};
+use normalize::{Normalizer, Options};
+
+const ABOUT: &str = "Normalise names of countries, cities, people and organisations.
+
+With no command, reads the FILEs (or standard input) and writes the text with variant names
+rewritten to their canonical form: misspellings (Kazakhastan), other romanisations (Qasim Jomart
+Tokayev, Toqaev), variant aliases. Correct names, ambiguous names, former names (Alma-Ata) and
+names in other languages (Kasachstan) are left alone unless asked.";
+
+const AFTER: &str = "Examples:
+  echo \"Talks in Kazakhastan\" | normalize
+  normalize --diff draft.txt
+  normalize --lang de article.txt          # write names in German, translating foreign forms
+  normalize lookup \"Kasym-Zhomart Tokaev\" Токаев Alma-Ata
+  normalize --table my-names.tsv tables
+  normalize tables check my-names.tsv
+
+Exit status: 0 on success, 2 on an error (bad table, unreadable file).";
+
+#[derive(Parser, Debug)]
+#[command(name = "normalize", version, about = ABOUT, after_help = AFTER, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    filter: filter::FilterArgs,
+    #[command(flatten)]
+    tables: TableArgs,
+}
+
+/// Options shared by every command: which tables, which output language.
+#[derive(Args, Debug, Clone)]
+pub struct TableArgs {
+    /// Add a user alias table (TSV; repeatable). See data/README.md for the format.
+    #[arg(long = "table", value_name = "FILE", global = true)]
+    pub tables: Vec<PathBuf>,
+    /// Use only the --table files, not the embedded default tables.
+    #[arg(long, global = true)]
+    pub no_default_tables: bool,
+    /// Language of the canonical names written out (e.g. en, de, fr). Naming it also rewrites
+    /// names written in other languages or scripts in running text.
+    #[arg(long, value_name = "CODE", global = true)]
+    pub lang: Option<String>,
+    /// Also rewrite former names (Alma-Ata, Bombay) in running text.
+    #[arg(long, global = true)]
+    pub former: bool,
+    /// Only match entities of this type (country, city, person, org, place, other).
+    #[arg(long = "type", value_name = "TYPE", global = true)]
+    pub only_type: Option<String>,
+}
+
+impl TableArgs {
+    pub fn normalizer(&self) -> Result<Normalizer> {
+        let only_type = match &self.only_type {
+            None => None,
+            Some(t) => Some(normalize::table::type_code(t).with_context(|| {
+                format!("unknown --type {t:?} (expected one of: {})", normalize::table::TYPES.join(", "))
+            })?),
+        };
+        if let Some(l) = &self.lang {
+            let ok = !l.is_empty() && l.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+            anyhow::ensure!(ok, "invalid --lang {l:?} (expected a language code such as en, de, fr, zh-Hant)");
+        }
+        if self.no_default_tables && self.tables.is_empty() {
+            anyhow::bail!("--no-default-tables needs at least one --table FILE");
+        }
+        let opts = Options {
+            lang: self.lang.clone().unwrap_or_else(|| "en".into()),
+            explicit_lang: self.lang.is_some(),
+            former: self.former,
+            only_type,
+        };
+        Ok(Normalizer::load(!self.no_default_tables, &self.tables, opts)?)
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Resolve names: one tab-separated row per name (or per line of standard input).
+    Lookup(lookup::LookupArgs),
+    /// List the loaded tables, or check user tables (`tables check FILE...`).
+    Tables(tables::TablesArgs),
+}
+
+pub fn run() -> Result<u8> {
+    let cli = Cli::parse();
+    match cli.command {
+        None => filter::run(&cli.filter, &cli.tables),
+        Some(Command::Lookup(a)) => lookup::run(&a, &cli.tables),
+        Some(Command::Tables(a)) => tables::run(&a, &cli.tables),
+    }
+}
+
+/// True when the error is a closed output pipe (`normalize | head`): exit quietly.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

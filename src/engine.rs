@@ -1,0 +1,637 @@
+//! The `Normalizer`: the loaded indexes, the options, and the fix policy that turns key hits
+//! into decisions (rewrite, suggest, ambiguous, or leave alone).
+//!
+//! Policy, precision first:
+//! - a hit on a correct name of the entity in the output language leaves the text alone;
+//! - a hit on a variant alias of one entity is a safe fix; a romanisation variant or a close
+//!   misspelling of one entity is a safe fix when the guards hold (capitalised, not a known
+//!   English word, long enough), a suggestion otherwise;
+//! - several entities, or an `ambiguous` row, give an ambiguous finding that is never applied;
+//! - former names and names in other languages or scripts resolve in `resolve` (cells), but
+//!   in running text they stay unless the user opts in (`former`) or names an output language.
+
+use std::borrow::Cow;
+
+use crate::index::{Index, KeyMap};
+use crate::table::{flag, TYPES};
+use crate::tokens::name_key;
+
+/// How a name was matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MatchKind {
+    /// Equal to an alias of the tables.
+    Exact,
+    /// Equal after folding case, diacritics, dashes, quotes and spaces.
+    Folded,
+    /// Equal after transliteration and romanisation-variant merging.
+    Translit,
+    /// Within a small edit distance.
+    Fuzzy,
+}
+
+impl MatchKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::Exact => "exact",
+            MatchKind::Folded => "folded",
+            MatchKind::Translit => "translit",
+            MatchKind::Fuzzy => "fuzzy",
+        }
+    }
+}
+
+/// What may be done with a finding in running text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fix {
+    /// Applied by `normalize` and `check --write`.
+    Safe,
+    /// Applied only on request (`--unsafe-fixes`).
+    Suggested,
+    /// Several candidates: reported, never applied.
+    Ambiguous,
+    /// Correct in its context (a former name); reported, not rewritten unless asked.
+    Info,
+}
+
+impl Fix {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fix::Safe => "safe",
+            Fix::Suggested => "suggested",
+            Fix::Ambiguous => "ambiguous",
+            Fix::Info => "info",
+        }
+    }
+}
+
+/// Why a finding was made, for humans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Note {
+    /// A variant spelling listed in the tables.
+    Variant,
+    /// Differs only in case, diacritics, dashes, quotes or spacing.
+    Styling,
+    /// Another romanisation or script of the name.
+    Romanisation,
+    /// A misspelling within the edit distance.
+    Misspelling,
+    /// A former or historical name.
+    Former,
+    /// The name in another language or script.
+    OtherLanguage,
+    /// Several entities have this name.
+    Ambiguous,
+}
+
+/// One candidate entity.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Candidate {
+    pub canonical: String,
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+/// A finding in running text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub start: usize,
+    pub end: usize,
+    /// What the span becomes when the fix is applied (case style of the text kept).
+    pub replacement: Option<String>,
+    pub kind: MatchKind,
+    pub distance: u32,
+    pub score: f32,
+    pub fix: Fix,
+    pub note: Note,
+    pub candidates: Vec<Candidate>,
+}
+
+/// The resolution of a single name (`lookup`, CSV cells).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    /// `None` when no entity or several entities matched.
+    pub entity: Option<Candidate>,
+    /// "exact", "folded", "translit", "fuzzy", "ambiguous" or "none".
+    pub how: &'static str,
+    pub kind: Option<MatchKind>,
+    pub distance: u32,
+    pub score: f32,
+    pub candidates: Vec<Candidate>,
+}
+
+impl Resolution {
+    fn none() -> Resolution {
+        Resolution {
+            entity: None,
+            how: "none",
+            kind: None,
+            distance: 0,
+            score: 0.0,
+            candidates: Vec::new(),
+        }
+    }
+}
+
+/// Options of a normalizer.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Language of the canonical names written out.
+    pub lang: String,
+    /// The user named the output language: names in other languages are rewritten in text.
+    pub explicit_lang: bool,
+    /// Rewrite former names in running text.
+    pub former: bool,
+    /// Only entities of this type (index into `TYPES`).
+    pub only_type: Option<u8>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lang: "en".into(),
+            explicit_lang: false,
+            former: false,
+            only_type: None,
+        }
+    }
+}
+
+/// A key hit: alias `alias` of index `ix`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    pub ix: u16,
+    pub alias: u32,
+}
+
+/// The outcome of judging hits on a span of text.
+pub enum Decision {
+    /// The hits do not apply; the span is free for other matches.
+    NoMatch,
+    /// The span is a name and needs nothing (correct, or a form to leave alone).
+    Leave,
+    /// Something to report (and maybe rewrite).
+    Report(Match),
+}
+
+/// Whether hits are judged for running text or for a single value (lookup, CSV cell).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Text,
+    Cell,
+}
+
+/// The matching engine over one or more indexes (embedded defaults first, then user tables).
+pub struct Normalizer {
+    pub(crate) indexes: Vec<Index>,
+    pub(crate) opts: Options,
+}
+
+struct HitInfo<'a> {
+    text: &'a str,
+    name: &'a str,
+    lang: &'a str,
+    flags: u32,
+    id: &'a str,
+    kind: u8,
+}
+
+pub(crate) fn lang_has(list: &str, lang: &str) -> bool {
+    list.split(',').any(|c| {
+        c == lang || (c.len() > lang.len() && c.starts_with(lang) && c.as_bytes()[lang.len()] == b'-')
+    })
+}
+
+fn is_acronym(s: &str) -> bool {
+    let mut letters = 0;
+    for c in s.chars() {
+        if c.is_lowercase() {
+            return false;
+        }
+        if c.is_uppercase() {
+            letters += 1;
+        }
+    }
+    (2..=6).contains(&letters)
+}
+
+/// True when every cased letter is upper case and there are at least two letters.
+pub(crate) fn is_all_upper(s: &str) -> bool {
+    let mut upper = 0;
+    for c in s.chars() {
+        if c.is_lowercase() {
+            return false;
+        }
+        if c.is_uppercase() {
+            upper += 1;
+        }
+    }
+    upper >= 2
+}
+
+fn has_upper(s: &str) -> bool {
+    s.chars().any(char::is_uppercase)
+}
+
+fn is_latin_text(s: &str) -> bool {
+    s.chars().filter(|c| c.is_alphabetic()).all(|c| {
+        c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+    })
+}
+
+/// Applies the case style of `found` to `target`: all-capitals stays all-capitals.
+pub fn keep_case(found: &str, target: &str) -> String {
+    if is_all_upper(found) && !is_all_upper(target) {
+        target.to_uppercase()
+    } else {
+        target.to_string()
+    }
+}
+
+impl Normalizer {
+    /// A normalizer over the given indexes (searched in order; ids shared across indexes are
+    /// one entity, whose canonical name comes from the first index that has it).
+    pub fn from_indexes(indexes: Vec<Index>, opts: Options) -> Normalizer {
+        Normalizer { indexes, opts }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    pub fn indexes(&self) -> &[Index] {
+        &self.indexes
+    }
+
+    fn info(&self, hit: Hit) -> HitInfo<'_> {
+        let ix = &self.indexes[hit.ix as usize];
+        let a = ix.alias(hit.alias);
+        let r = ix.row(a.row);
+        let e = ix.entity(r.entity);
+        HitInfo {
+            text: a.text,
+            name: r.name,
+            lang: r.lang,
+            flags: r.flags,
+            id: e.id,
+            kind: self.entity_kind(e.id).unwrap_or(e.kind),
+        }
+    }
+
+    fn entity_kind(&self, id: &str) -> Option<u8> {
+        self.indexes
+            .iter()
+            .find_map(|ix| ix.entity_by_id(id).map(|e| ix.entity(e).kind))
+    }
+
+    /// The canonical name of an entity in `lang` (fallback English, then its first name).
+    pub fn canonical(&self, id: &str, lang: &str) -> String {
+        let mut fallback_en: Option<&str> = None;
+        let mut fallback_any: Option<&str> = None;
+        for ix in &self.indexes {
+            let Some(e) = ix.entity_by_id(id) else { continue };
+            let rec = ix.entity(e);
+            for r in rec.first_row..rec.first_row + rec.rows {
+                let row = ix.row(r);
+                if row.name.is_empty() {
+                    continue;
+                }
+                let primary = row.flags & (flag::ALT | flag::FORMER | flag::NEVER) == 0;
+                if primary && lang_has(row.lang, lang) {
+                    return row.name.to_string();
+                }
+                if primary && fallback_en.is_none() && (lang_has(row.lang, "en") || row.lang.is_empty()) {
+                    fallback_en = Some(row.name);
+                }
+                if fallback_any.is_none() && row.flags & flag::FORMER == 0 {
+                    fallback_any = Some(row.name);
+                }
+            }
+        }
+        fallback_en.or(fallback_any).unwrap_or(id).to_string()
+    }
+
+    fn candidate(&self, id: &str, kind: u8) -> Candidate {
+        Candidate {
+            canonical: self.canonical(id, &self.opts.lang),
+            id: id.to_string(),
+            kind: TYPES[kind as usize],
+        }
+    }
+
+    fn is_home(&self, lang: &str) -> bool {
+        lang.is_empty() || lang_has(lang, &self.opts.lang) || (!self.opts.explicit_lang && lang_has(lang, "en"))
+    }
+
+    /// Judges the hits on `span` (the text matched), found by `kind` at `distance`.
+    pub fn decide(&self, span: &str, hits: &[Hit], kind: MatchKind, distance: u32, ctx: Context) -> Decision {
+        let variant = matches!(kind, MatchKind::Translit | MatchKind::Fuzzy);
+        let mut infos: Vec<HitInfo<'_>> = hits.iter().map(|&h| self.info(h)).collect();
+        if ctx == Context::Text {
+            // All-capital aliases (acronyms) match only all-capital text or themselves.
+            infos.retain(|h| !is_acronym(h.text) || h.text == span || (is_all_upper(span) && !variant));
+        }
+        if infos.iter().any(|h| h.flags & flag::NEVER != 0) {
+            return Decision::Leave;
+        }
+        if let Some(t) = self.opts.only_type {
+            infos.retain(|h| h.kind == t);
+        }
+        if variant {
+            infos.retain(|h| h.flags & flag::NOFUZZY == 0 && !is_acronym(h.text));
+            if ctx == Context::Text {
+                infos.retain(|h| h.flags & flag::WEAK == 0 && (self.is_home(h.lang) || lang_has(h.lang, "en")));
+            }
+        }
+        // The exact spelling (diacritics included) outweighs a folded one of another entity.
+        if infos.iter().any(|h| h.text == span) {
+            infos.retain(|h| h.text == span);
+        }
+        if infos.iter().any(|h| h.flags & flag::WEAK == 0) {
+            infos.retain(|h| h.flags & flag::WEAK == 0);
+        }
+        if infos.is_empty() {
+            return Decision::NoMatch;
+        }
+        let mut ids: Vec<(&str, u8)> = Vec::new();
+        for h in &infos {
+            if !ids.iter().any(|(id, _)| *id == h.id) {
+                ids.push((h.id, h.kind));
+            }
+        }
+        let is_exact_name = infos.iter().any(|h| h.text == span && h.name == span);
+        let score = match kind {
+            MatchKind::Exact => 1.0,
+            MatchKind::Folded => 0.97,
+            MatchKind::Translit => 0.9,
+            MatchKind::Fuzzy => {
+                let len = span.chars().filter(|c| c.is_alphanumeric()).count().max(1) as f32;
+                (1.0 - distance as f32 / len).max(0.5)
+            }
+        };
+        if ids.len() > 1 || infos.iter().any(|h| h.flags & flag::AMBIGUOUS != 0) {
+            if ctx == Context::Text && (is_exact_name || kind == MatchKind::Exact) {
+                return Decision::Leave;
+            }
+            let candidates = ids.iter().map(|(id, k)| self.candidate(id, *k)).collect();
+            return Decision::Report(Match {
+                start: 0,
+                end: 0,
+                replacement: None,
+                kind,
+                distance,
+                score,
+                fix: Fix::Ambiguous,
+                note: Note::Ambiguous,
+                candidates,
+            });
+        }
+        let (id, ekind) = ids[0];
+        let candidates = vec![self.candidate(id, ekind)];
+        if ctx == Context::Cell {
+            return Decision::Report(Match {
+                start: 0,
+                end: 0,
+                replacement: Some(candidates[0].canonical.clone()),
+                kind,
+                distance,
+                score,
+                fix: Fix::Safe,
+                note: Note::Variant,
+                candidates,
+            });
+        }
+        // Running text: choose the most useful hit.
+        let lang = self.opts.lang.as_str();
+        let mut best: Option<(u8, Option<Cow<'_, str>>, Note, bool)> = None;
+        for h in &infos {
+            let exact_text = h.text == span;
+            let (prio, target, note) = if h.flags & flag::FORMER != 0 {
+                if self.opts.former {
+                    (2, Some(Cow::Owned(self.canonical(id, lang))), Note::Former)
+                } else {
+                    (1, None, Note::Former)
+                }
+            } else if self.is_home(h.lang) {
+                let t = if h.name.is_empty() {
+                    Cow::Owned(self.canonical(id, lang))
+                } else {
+                    Cow::Borrowed(h.name)
+                };
+                (3, Some(t), Note::Variant)
+            } else if self.opts.explicit_lang {
+                (2, Some(Cow::Owned(self.canonical(id, lang))), Note::OtherLanguage)
+            } else {
+                (0, None, Note::OtherLanguage)
+            };
+            let better = match &best {
+                None => true,
+                Some((p, _, _, ex)) => prio > *p || (prio == *p && exact_text && !*ex),
+            };
+            if better {
+                best = Some((prio, target, note, exact_text));
+            }
+        }
+        let (prio, target, mut note, _) = best.expect("non-empty hits");
+        let Some(target) = target else {
+            if prio == 1 && note == Note::Former {
+                return Decision::Report(Match {
+                    start: 0,
+                    end: 0,
+                    replacement: Some(keep_case(span, &self.canonical(id, lang))),
+                    kind,
+                    distance,
+                    score,
+                    fix: Fix::Info,
+                    note,
+                    candidates,
+                });
+            }
+            return Decision::Leave;
+        };
+        // Another script than the target's: a foreign form, rewritten only on request.
+        if !is_latin_text(span) && is_latin_text(&target) && !self.opts.explicit_lang {
+            return Decision::Leave;
+        }
+        let replacement = keep_case(span, &target);
+        if replacement == span {
+            return Decision::Leave;
+        }
+        let lower = !has_upper(span);
+        if lower && has_upper(&replacement) {
+            // A lower-case common word ("china", "turkey") is not a name.
+            let known = crate::tokens::words(span)
+                .iter()
+                .any(|w| crate::dict::is_known_word(&crate::fold::fold(&span[w.start..w.end])));
+            if known || kind != MatchKind::Exact {
+                return Decision::Leave;
+            }
+        }
+        let styling = name_key(span) == name_key(&replacement);
+        let fix = if lower || styling {
+            Fix::Suggested
+        } else {
+            match kind {
+                MatchKind::Exact | MatchKind::Folded => Fix::Safe,
+                MatchKind::Translit => Fix::Safe,
+                MatchKind::Fuzzy => {
+                    let len = name_key(span).chars().count();
+                    if distance <= 1 && len >= 7 {
+                        Fix::Safe
+                    } else {
+                        Fix::Suggested
+                    }
+                }
+            }
+        };
+        if note == Note::Variant {
+            note = if styling {
+                Note::Styling
+            } else {
+                match kind {
+                    MatchKind::Exact | MatchKind::Folded => Note::Variant,
+                    MatchKind::Translit => Note::Romanisation,
+                    MatchKind::Fuzzy => Note::Misspelling,
+                }
+            };
+        }
+        Decision::Report(Match {
+            start: 0,
+            end: 0,
+            replacement: Some(replacement),
+            kind,
+            distance,
+            score,
+            fix,
+            note,
+            candidates,
+        })
+    }
+
+    /// Looks a whole key up in every index.
+    pub(crate) fn hits(&self, which: KeyMap, key: &str, out: &mut Vec<Hit>) {
+        for (i, ix) in self.indexes.iter().enumerate() {
+            if let Some(v) = ix.get(which, key) {
+                let mut list = Vec::new();
+                ix.postings(v, &mut list);
+                out.extend(list.into_iter().map(|a| Hit { ix: i as u16, alias: a }));
+            }
+        }
+    }
+
+    /// Fuzzy hits of `key` in every index: the hits at the smallest distance found (>= 1).
+    pub(crate) fn fuzzy_hits(&self, which: KeyMap, key: &str, max: u32) -> (Vec<Hit>, u32) {
+        let mut best = u32::MAX;
+        let mut out: Vec<Hit> = Vec::new();
+        for (i, ix) in self.indexes.iter().enumerate() {
+            let mut found: Vec<(u64, u32)> = Vec::new();
+            ix.fuzzy(which, key.as_bytes(), max, |v, d| {
+                if d > 0 {
+                    found.push((v, d))
+                }
+            });
+            for (v, d) in found {
+                if d > best {
+                    continue;
+                }
+                if d < best {
+                    best = d;
+                    out.clear();
+                }
+                let mut list = Vec::new();
+                ix.postings(v, &mut list);
+                out.extend(list.into_iter().map(|a| Hit { ix: i as u16, alias: a }));
+            }
+        }
+        (out, best)
+    }
+
+    /// Resolves one name, as `lookup` and CSV cells do.
+    pub fn resolve(&self, input: &str) -> Resolution {
+        let name = input.trim();
+        let key = name_key(name);
+        if key.is_empty() {
+            return Resolution::none();
+        }
+        let mut hits = Vec::new();
+        self.hits(KeyMap::Fold, &key, &mut hits);
+        let mut attempts: Vec<(Vec<Hit>, MatchKind, u32)> = Vec::new();
+        if !hits.is_empty() {
+            let exact = hits.iter().any(|h| self.info(*h).text == name);
+            attempts.push((hits, if exact { MatchKind::Exact } else { MatchKind::Folded }, 0));
+        }
+        let skel = crate::translit::key_skeleton(&key);
+        let mut attempt_at = 0;
+        loop {
+            if attempt_at < attempts.len() {
+                let (hits, kind, dist) = &attempts[attempt_at];
+                if let Some(r) = self.resolution(name, hits, *kind, *dist) {
+                    return r;
+                }
+                attempt_at += 1;
+                continue;
+            }
+            // Next strategy.
+            let next = match attempts.last().map(|a| a.1) {
+                None | Some(MatchKind::Exact) | Some(MatchKind::Folded) => {
+                    let mut h = Vec::new();
+                    if !skel.is_empty() {
+                        self.hits(KeyMap::Skeleton, &skel, &mut h);
+                    }
+                    (h, MatchKind::Translit, 0)
+                }
+                Some(MatchKind::Translit) => {
+                    let len = key.chars().filter(|c| *c != ' ').count();
+                    let max = fuzzy_budget(len);
+                    if max == 0 {
+                        return Resolution::none();
+                    }
+                    let (h, d) = self.fuzzy_hits(KeyMap::Fold, &key, max);
+                    if h.is_empty() && !skel.is_empty() {
+                        let (h2, d2) = self.fuzzy_hits(KeyMap::Skeleton, &skel, max.min(1));
+                        (h2, MatchKind::Fuzzy, d2)
+                    } else {
+                        (h, MatchKind::Fuzzy, d)
+                    }
+                }
+                Some(MatchKind::Fuzzy) => return Resolution::none(),
+            };
+            attempts.push(next);
+        }
+    }
+
+    fn resolution(&self, name: &str, hits: &[Hit], kind: MatchKind, dist: u32) -> Option<Resolution> {
+        if hits.is_empty() {
+            return None;
+        }
+        match self.decide(name, hits, kind, dist, Context::Cell) {
+            Decision::Report(m) if m.fix == Fix::Ambiguous => Some(Resolution {
+                entity: None,
+                how: "ambiguous",
+                kind: Some(kind),
+                distance: dist,
+                score: m.score,
+                candidates: m.candidates,
+            }),
+            Decision::Report(mut m) => Some(Resolution {
+                entity: Some(m.candidates.remove(0)),
+                how: kind.as_str(),
+                kind: Some(kind),
+                distance: dist,
+                score: m.score,
+                candidates: Vec::new(),
+            }),
+            Decision::Leave => Some(Resolution::none()),
+            Decision::NoMatch => None,
+        }
+    }
+}
+
+/// Edits allowed for a name of `len` letters: none up to 4, one up to 8, two beyond.
+pub fn fuzzy_budget(len: usize) -> u32 {
+    match len {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}

@@ -1,0 +1,352 @@
+//! The compiled index: read in place from static bytes, a memory map or a buffer.
+//!
+//! Holds the entities, their name rows and aliases, and three key maps: folded keys (exact
+//! phase), skeleton keys (romanisation variants) and entity ids. Fuzzy candidates come from a
+//! bounded edit-distance walk over the folded or skeleton key map.
+
+pub mod builder;
+pub mod layout;
+
+use std::sync::Arc;
+
+use fst::raw::{Fst, Node, Output};
+use layout::*;
+
+/// Where the index bytes live.
+pub enum Backing {
+    Static(&'static [u8]),
+    Mmap(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl Backing {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Backing::Static(b) => b,
+            Backing::Mmap(m) => m,
+            Backing::Owned(v) => v,
+        }
+    }
+}
+
+/// A shared slice of the backing bytes (what the fst maps read from).
+#[derive(Clone)]
+pub struct Slice {
+    data: Arc<Backing>,
+    start: usize,
+    end: usize,
+}
+
+impl AsRef<[u8]> for Slice {
+    fn as_ref(&self) -> &[u8] {
+        &self.data.bytes()[self.start..self.end]
+    }
+}
+
+/// Problems opening index bytes.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("not a normalize index (bad magic or version)")]
+    BadMagic,
+    #[error("truncated index")]
+    Truncated,
+    #[error("corrupt key map: {0}")]
+    Fst(#[from] fst::Error),
+}
+
+/// One entity record.
+#[derive(Debug, Clone, Copy)]
+pub struct EntityRec<'a> {
+    pub id: &'a str,
+    pub first_row: u32,
+    pub rows: u32,
+    pub kind: u8,
+}
+
+/// One name-row record.
+#[derive(Debug, Clone, Copy)]
+pub struct RowRec<'a> {
+    pub entity: u32,
+    pub name: &'a str,
+    pub lang: &'a str,
+    pub flags: u32,
+}
+
+/// One alias record.
+#[derive(Debug, Clone, Copy)]
+pub struct AliasRec<'a> {
+    pub row: u32,
+    pub text: &'a str,
+}
+
+/// Which key map to search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyMap {
+    Fold,
+    Skeleton,
+}
+
+pub struct Index {
+    data: Arc<Backing>,
+    sections: [(usize, usize); SECTIONS],
+    fold: fst::Map<Slice>,
+    skel: fst::Map<Slice>,
+    ids: fst::Map<Slice>,
+    filter_mask: usize,
+}
+
+impl Index {
+    /// Opens index bytes without copying them.
+    pub fn open(backing: Backing) -> Result<Index, IndexError> {
+        let data = Arc::new(backing);
+        let b = data.bytes();
+        if b.len() < HEADER_LEN {
+            return Err(IndexError::Truncated);
+        }
+        if &b[..8] != MAGIC {
+            return Err(IndexError::BadMagic);
+        }
+        let mut sections = [(0usize, 0usize); SECTIONS];
+        for (i, s) in sections.iter_mut().enumerate() {
+            let off = u64_at(b, 8 + i * 16) as usize;
+            let len = u64_at(b, 16 + i * 16) as usize;
+            if off.checked_add(len).is_none_or(|end| end > b.len()) {
+                return Err(IndexError::Truncated);
+            }
+            *s = (off, len);
+        }
+        let slice = |i: usize| Slice {
+            data: data.clone(),
+            start: sections[i].0,
+            end: sections[i].0 + sections[i].1,
+        };
+        let fold = fst::Map::new(slice(FOLD_FST))?;
+        let skel = fst::Map::new(slice(SKEL_FST))?;
+        let ids = fst::Map::new(slice(IDS_FST))?;
+        let filter_len = sections[FILTER].1;
+        if filter_len == 0 || !(filter_len * 8).is_power_of_two() {
+            return Err(IndexError::Truncated);
+        }
+        Ok(Index {
+            filter_mask: filter_len * 8 - 1,
+            data,
+            sections,
+            fold,
+            skel,
+            ids,
+        })
+    }
+
+    #[inline]
+    fn section(&self, i: usize) -> &[u8] {
+        let (off, len) = self.sections[i];
+        &self.data.bytes()[off..off + len]
+    }
+
+    #[inline]
+    fn string(&self, off: u32, len: u32) -> &str {
+        let b = &self.section(STRINGS)[off as usize..(off + len) as usize];
+        // The builder only stores `&str` data; a corrupt cache file is rejected by its checksum
+        // in `cache.rs`, so this cannot fail on bytes we wrote.
+        std::str::from_utf8(b).unwrap_or("")
+    }
+
+    pub fn entity_count(&self) -> usize {
+        self.sections[ENTITIES].1 / ENTITY_LEN
+    }
+
+    pub fn row_count(&self) -> usize {
+        self.sections[ROWS].1 / ROW_LEN
+    }
+
+    pub fn alias_count(&self) -> usize {
+        self.sections[ALIASES].1 / ALIAS_LEN
+    }
+
+    /// Size of the index in bytes.
+    pub fn byte_len(&self) -> usize {
+        self.data.bytes().len()
+    }
+
+    pub fn entity(&self, e: u32) -> EntityRec<'_> {
+        let b = self.section(ENTITIES);
+        let o = e as usize * ENTITY_LEN;
+        let packed = u32_at(b, o + 12);
+        EntityRec {
+            id: self.string(u32_at(b, o), u32_at(b, o + 4)),
+            first_row: u32_at(b, o + 8),
+            rows: packed & 0x00FF_FFFF,
+            kind: (packed >> 24) as u8,
+        }
+    }
+
+    pub fn row(&self, r: u32) -> RowRec<'_> {
+        let b = self.section(ROWS);
+        let o = r as usize * ROW_LEN;
+        RowRec {
+            entity: u32_at(b, o),
+            name: self.string(u32_at(b, o + 4), u32_at(b, o + 8)),
+            lang: self.string(u32_at(b, o + 12), u32_at(b, o + 16)),
+            flags: u32_at(b, o + 20),
+        }
+    }
+
+    pub fn alias(&self, a: u32) -> AliasRec<'_> {
+        let b = self.section(ALIASES);
+        let o = a as usize * ALIAS_LEN;
+        AliasRec {
+            row: u32_at(b, o),
+            text: self.string(u32_at(b, o + 4), u32_at(b, o + 8)),
+        }
+    }
+
+    /// The entity number of an id.
+    pub fn entity_by_id(&self, id: &str) -> Option<u32> {
+        self.ids.get(id).map(|v| v as u32)
+    }
+
+    /// Appends the alias numbers a key-map value stands for.
+    pub fn postings(&self, value: u64, out: &mut Vec<u32>) {
+        let count = (value >> 32) as usize;
+        let x = value as u32;
+        if count == 1 {
+            out.push(x);
+        } else {
+            let b = self.section(POSTINGS);
+            for k in 0..count {
+                out.push(u32_at(b, (x as usize + k) * 4));
+            }
+        }
+    }
+
+    /// True when some alias may start with the folded word of this hash.
+    #[inline]
+    pub fn may_start(&self, hash: u64) -> bool {
+        let bit = hash as usize & self.filter_mask;
+        self.section(FILTER)[bit / 8] & (1 << (bit % 8)) != 0
+    }
+
+    pub fn map(&self, which: KeyMap) -> &Fst<Slice> {
+        match which {
+            KeyMap::Fold => self.fold.as_fst(),
+            KeyMap::Skeleton => self.skel.as_fst(),
+        }
+    }
+
+    /// Looks a whole key up.
+    pub fn get(&self, which: KeyMap, key: &str) -> Option<u64> {
+        match which {
+            KeyMap::Fold => self.fold.get(key),
+            KeyMap::Skeleton => self.skel.get(key),
+        }
+    }
+
+    /// Calls `f(value, distance)` for every key within `max` edits (bytes; insertions,
+    /// deletions, substitutions and adjacent transpositions) of `query` that shares its first
+    /// byte. A depth-first walk of the key map that prunes branches beyond `max`.
+    pub fn fuzzy(&self, which: KeyMap, query: &[u8], max: u32, mut f: impl FnMut(u64, u32)) {
+        let fst = self.map(which);
+        let Some(&first) = query.first() else { return };
+        let root = fst.root();
+        let Some(ti) = root.find_input(first) else { return };
+        let t = root.transition(ti);
+        let m = query.len();
+        // rows[d][j]: distance between key[..d] and query[..j].
+        let mut rows: Vec<Vec<u32>> = vec![(0..=m as u32).collect()];
+        let mut r1 = vec![0u32; m + 1];
+        r1[0] = 1;
+        for j in 1..=m {
+            let cost = u32::from(query[j - 1] != first);
+            r1[j] = (rows[0][j - 1] + cost).min(rows[0][j] + 1).min(r1[j - 1] + 1);
+        }
+        rows.push(r1);
+        let mut path = vec![first];
+        let node = fst.node(t.addr);
+        walk(fst, node, Output::zero().cat(t.out), query, max, &mut rows, &mut path, &mut f);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk(
+    fst: &Fst<Slice>,
+    node: Node<'_>,
+    out: Output,
+    q: &[u8],
+    max: u32,
+    rows: &mut Vec<Vec<u32>>,
+    path: &mut Vec<u8>,
+    f: &mut impl FnMut(u64, u32),
+) {
+    let m = q.len();
+    let last = rows.last().unwrap();
+    if node.is_final() && last[m] <= max {
+        f(out.cat(node.final_output()).value(), last[m]);
+    }
+    if last.iter().min().copied().unwrap_or(u32::MAX) > max {
+        return;
+    }
+    for t in node.transitions() {
+        let d = rows.len(); // depth of the new row (key length after this byte)
+        let b = t.inp;
+        let prev = &rows[d - 1];
+        let mut row = vec![0u32; m + 1];
+        row[0] = d as u32;
+        for j in 1..=m {
+            let cost = u32::from(q[j - 1] != b);
+            let mut v = (prev[j - 1] + cost).min(prev[j] + 1).min(row[j - 1] + 1);
+            if d >= 2 && j >= 2 && q[j - 1] == path[d - 2] && q[j - 2] == b {
+                v = v.min(rows[d - 2][j - 2] + 1);
+            }
+            row[j] = v;
+        }
+        if row.iter().min().copied().unwrap_or(u32::MAX) > max {
+            continue;
+        }
+        rows.push(row);
+        path.push(b);
+        walk(fst, fst.node(t.addr), out.cat(t.out), q, max, rows, path, f);
+        rows.pop();
+        path.pop();
+    }
+}
+
+/// Incremental walk of a key map, byte by byte, for longest-match scanning.
+pub struct Cursor<'a> {
+    fst: &'a Fst<Slice>,
+    node: Node<'a>,
+    out: Output,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(fst: &'a Fst<Slice>) -> Self {
+        Cursor {
+            fst,
+            node: fst.root(),
+            out: Output::zero(),
+        }
+    }
+
+    /// Follows `bytes`; false when no key continues this way.
+    #[inline]
+    pub fn step(&mut self, bytes: &[u8]) -> bool {
+        for &b in bytes {
+            match self.node.find_input(b) {
+                Some(i) => {
+                    let t = self.node.transition(i);
+                    self.out = self.out.cat(t.out);
+                    self.node = self.fst.node(t.addr);
+                }
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// The value of the key read so far, if it is a key.
+    #[inline]
+    pub fn value(&self) -> Option<u64> {
+        self.node
+            .is_final()
+            .then(|| self.out.cat(self.node.final_output()).value())
+    }
+}

@@ -1,0 +1,37 @@
+//! `normalize`: maps variant spellings of names of countries, cities, people and organisations
+//! to canonical names, in running text and in single values.
+//!
+//! The library never prints. Build a [`Normalizer`] from the embedded default tables and/or
+//! user tables, then [`Normalizer::find`] matches in text, [`Normalizer::resolve`] single names,
+//! and [`apply`] rewrites text with the matches whose fix is to be applied.
+
+pub mod dict;
+pub mod fold;
+pub mod index;
+pub mod table;
+pub mod tokens;
+pub mod translit;
+pub mod engine;
+pub mod load;
+pub mod matcher;
+
+pub use engine::{Candidate, Context, Fix, Match, MatchKind, Normalizer, Note, Options, Resolution};
+pub use matcher::{apply, Scanner};
+
+use std::path::Path;
+
+impl Normalizer {
+    /// A normalizer over the embedded default tables (unless `defaults` is false) and the
+    /// user tables at `tables`, in that order.
+    pub fn load(defaults: bool, tables: &[impl AsRef<Path>], opts: Options) -> Result<Normalizer, load::LoadError> {
+        let mut indexes = Vec::new();
+        if defaults {
+            indexes.push(load::default_index());
+        }
+        for t in tables {
+            indexes.push(load::load_table(t.as_ref())?.0);
+        }
+        Ok(Normalizer::from_indexes(indexes, opts))
+    }
+}
+pub mod stream;

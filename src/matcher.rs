@@ -1,0 +1,284 @@
+//! Finding names in running text: candidate spans, key lookups, overlap resolution.
+//!
+//! For each word, left to right:
+//! 1. exact phase: when the first-word filter allows it, walk the folded-key maps word by word
+//!    for the longest alias starting here (`Kassym-Jomart Tokayev` before `Tokayev`);
+//! 2. variant phase, for capitalised words that are not known English words: the longest span
+//!    whose romanisation skeleton is a key, else one word within the edit-distance budget.
+//!
+//! Words that cannot start a variant are remembered in a [`Scanner`]'s cache, so the common
+//! capitalised words of a text are judged once.
+
+use std::collections::HashMap;
+
+use crate::engine::{fuzzy_budget, Context, Decision, Hit, Match, MatchKind, Normalizer};
+use crate::fold::fold_into;
+use crate::index::layout::word_hash;
+use crate::index::{Cursor, KeyMap};
+use crate::tokens::{for_each_word, Word};
+use crate::translit::skeleton_into;
+
+/// Longest number of words in a name.
+const MAX_WORDS: usize = 8;
+/// Longest number of words tried in the variant phase.
+const MAX_VARIANT_WORDS: usize = 4;
+/// Cached words before the cache is cleared (bounds memory on endless input).
+const CACHE_LIMIT: usize = 200_000;
+
+/// Reusable scanning state: buffers and the cache of words that start no variant.
+#[derive(Default)]
+pub struct Scanner {
+    words: Vec<Word>,
+    no_variant: HashMap<Box<str>, ()>,
+    buf: String,
+}
+
+impl Scanner {
+    pub fn new() -> Scanner {
+        Scanner::default()
+    }
+}
+
+#[inline]
+fn fold_word(text: &str, w: Word, out: &mut String) {
+    out.clear();
+    fold_into(&text[w.start..w.end], out);
+}
+
+impl Normalizer {
+    /// All findings in `text`, in order, not overlapping.
+    pub fn find(&self, text: &str) -> Vec<Match> {
+        self.find_with(text, &mut Scanner::new())
+    }
+
+    /// As [`Normalizer::find`], reusing a scanner across calls (streams, editors).
+    pub fn find_with(&self, text: &str, sc: &mut Scanner) -> Vec<Match> {
+        let mut words = std::mem::take(&mut sc.words);
+        words.clear();
+        for_each_word(text, |w| words.push(w));
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let mut leave_n = 0;
+            if let Some((n, hits)) = self.longest_exact(text, &words, i, &mut sc.buf) {
+                let span = &text[words[i].start..words[i + n - 1].end];
+                let kind = if hits.iter().any(|h| self.alias_text(*h) == span) {
+                    MatchKind::Exact
+                } else {
+                    MatchKind::Folded
+                };
+                match self.decide(span, &hits, kind, 0, Context::Text) {
+                    Decision::Report(mut m) => {
+                        m.start = words[i].start;
+                        m.end = words[i + n - 1].end;
+                        out.push(m);
+                        i += n;
+                        continue;
+                    }
+                    Decision::Leave => leave_n = n,
+                    Decision::NoMatch => {}
+                }
+            }
+            if let Some((n, m)) = self.variant(text, &words, i, sc) {
+                if n > leave_n {
+                    out.push(m);
+                    i += n;
+                    continue;
+                }
+            }
+            i += leave_n.max(1);
+        }
+        sc.words = words;
+        out
+    }
+
+    fn alias_text(&self, h: Hit) -> &str {
+        self.indexes[h.ix as usize].alias(h.alias).text
+    }
+
+    /// The longest run of words from `i` that is a folded key in some index, with its hits.
+    fn longest_exact(&self, text: &str, words: &[Word], i: usize, buf: &mut String) -> Option<(usize, Vec<Hit>)> {
+        fold_word(text, words[i], buf);
+        let h = word_hash(buf.as_bytes());
+        if !self.indexes.iter().any(|ix| ix.may_start(h)) {
+            return None;
+        }
+        let mut best_n = 0;
+        let mut found: Vec<(usize, u16, u64)> = Vec::new();
+        let mut next = String::new();
+        for (ixn, ix) in self.indexes.iter().enumerate() {
+            if !ix.may_start(h) {
+                continue;
+            }
+            let mut cur = Cursor::new(ix.map(KeyMap::Fold));
+            if !cur.step(buf.as_bytes()) {
+                continue;
+            }
+            if let Some(v) = cur.value() {
+                found.push((1, ixn as u16, v));
+            }
+            let mut k = i + 1;
+            while k < words.len() && k - i < MAX_WORDS && words[k].joins {
+                fold_word(text, words[k], &mut next);
+                if !cur.step(b" ") || !cur.step(next.as_bytes()) {
+                    break;
+                }
+                if let Some(v) = cur.value() {
+                    found.push((k - i + 1, ixn as u16, v));
+                }
+                k += 1;
+            }
+        }
+        for (n, _, _) in &found {
+            best_n = best_n.max(*n);
+        }
+        if best_n == 0 {
+            return None;
+        }
+        let mut hits = Vec::new();
+        let mut list = Vec::new();
+        for (n, ixn, v) in found {
+            if n == best_n {
+                list.clear();
+                self.indexes[ixn as usize].postings(v, &mut list);
+                hits.extend(list.iter().map(|&a| Hit { ix: ixn, alias: a }));
+            }
+        }
+        Some((best_n, hits))
+    }
+
+    /// The variant phase at word `i`: romanisation skeletons, then edit distance.
+    fn variant(&self, text: &str, words: &[Word], i: usize, sc: &mut Scanner) -> Option<(usize, Match)> {
+        let w = words[i];
+        let word = &text[w.start..w.end];
+        let first = word.chars().next()?;
+        // Only capitalised words of a cased script; other scripts only when an output
+        // language is named (their forms are correct in their own language otherwise).
+        let cased = first.is_uppercase();
+        if !cased && (first.is_lowercase() || !self.opts.explicit_lang || !first.is_alphabetic()) {
+            return None;
+        }
+        if word.chars().count() < 4 || sc.no_variant.contains_key(word) {
+            return None;
+        }
+        fold_word(text, w, &mut sc.buf);
+        let folded = sc.buf.clone();
+        if crate::dict::is_known_word(&folded) {
+            self.remember(sc, word);
+            return None;
+        }
+        // Skeleton walk: longest span of words whose skeleton is a key.
+        let mut skel = String::new();
+        skeleton_into(&folded, &mut skel);
+        let mut best: Option<(usize, Vec<(u16, u64)>)> = None;
+        let mut any_prefix = false;
+        if !skel.is_empty() {
+            let mut parts: Vec<String> = vec![skel.clone()];
+            let mut k = i + 1;
+            while k < words.len() && k - i < MAX_VARIANT_WORDS && words[k].joins {
+                let mut f = String::new();
+                fold_word(text, words[k], &mut f);
+                let mut s = String::new();
+                skeleton_into(&f, &mut s);
+                if s.is_empty() {
+                    break;
+                }
+                parts.push(s);
+                k += 1;
+            }
+            for (ixn, ix) in self.indexes.iter().enumerate() {
+                let mut cur = Cursor::new(ix.map(KeyMap::Skeleton));
+                for (n, p) in parts.iter().enumerate() {
+                    if n > 0 && !cur.step(b" ") {
+                        break;
+                    }
+                    if !cur.step(p.as_bytes()) {
+                        break;
+                    }
+                    any_prefix = true;
+                    if let Some(v) = cur.value() {
+                        let n = n + 1;
+                        match &mut best {
+                            Some((bn, list)) if *bn == n => list.push((ixn as u16, v)),
+                            Some((bn, _)) if *bn > n => {}
+                            _ => best = Some((n, vec![(ixn as u16, v)])),
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((n, vals)) = best {
+            let mut hits = Vec::new();
+            let mut list = Vec::new();
+            for (ixn, v) in vals {
+                list.clear();
+                self.indexes[ixn as usize].postings(v, &mut list);
+                hits.extend(list.iter().map(|&a| Hit { ix: ixn, alias: a }));
+            }
+            let span = &text[w.start..words[i + n - 1].end];
+            // Every word of a multi-word span that differs from the alias must not be a known word.
+            let ok = (1..n).all(|k| {
+                let mut f = String::new();
+                fold_word(text, words[i + k], &mut f);
+                !crate::dict::is_known_word(&f) || hits.iter().any(|h| {
+                    crate::tokens::name_key(self.alias_text(*h)).split(' ').any(|aw| aw == f)
+                })
+            });
+            if ok {
+                if let Decision::Report(mut m) = self.decide(span, &hits, MatchKind::Translit, 0, Context::Text) {
+                    m.start = w.start;
+                    m.end = words[i + n - 1].end;
+                    return Some((n, m));
+                }
+            }
+        }
+        // Edit distance, one word.
+        let len = folded.chars().count();
+        let max = fuzzy_budget(len);
+        let mut found_fuzzy = false;
+        if max > 0 && cased {
+            let (hits, d) = self.fuzzy_hits(KeyMap::Fold, &folded, max);
+            let (hits, d) = if hits.is_empty() && skel.len() >= 5 {
+                self.fuzzy_hits(KeyMap::Skeleton, &skel, 1)
+            } else {
+                (hits, d)
+            };
+            if !hits.is_empty() {
+                found_fuzzy = true;
+                if let Decision::Report(mut m) = self.decide(word, &hits, MatchKind::Fuzzy, d, Context::Text) {
+                    m.start = w.start;
+                    m.end = w.end;
+                    return Some((1, m));
+                }
+            }
+        }
+        if !any_prefix && !found_fuzzy {
+            self.remember(sc, word);
+        }
+        None
+    }
+
+    fn remember(&self, sc: &mut Scanner, word: &str) {
+        if sc.no_variant.len() >= CACHE_LIMIT {
+            sc.no_variant.clear();
+        }
+        sc.no_variant.insert(word.into(), ());
+    }
+}
+
+/// Rewrites `text` with the replacements of `matches` accepted by `apply_fix`.
+pub fn apply(text: &str, matches: &[Match], mut accept: impl FnMut(&Match) -> bool) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for m in matches {
+        if let Some(r) = &m.replacement {
+            if m.start >= at && accept(m) {
+                out.push_str(&text[at..m.start]);
+                out.push_str(r);
+                at = m.end;
+            }
+        }
+    }
+    out.push_str(&text[at..]);
+    out
+}

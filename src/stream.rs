@@ -1,0 +1,142 @@
+//! Streaming the text filter: bounded memory on any input size, invalid UTF-8 passed through.
+//!
+//! Input is read in blocks and cut at a paragraph break (else a line break, else a space), so
+//! that a name wrapped across two lines of one paragraph is still seen whole. Each block's
+//! valid UTF-8 runs are normalised; bytes that are not UTF-8 are copied unchanged.
+
+use std::io::{self, Read, Write};
+
+use crate::engine::{Fix, Normalizer};
+use crate::matcher::{apply, Scanner};
+
+/// Block size read at once.
+const BLOCK: usize = 1 << 20;
+/// Longest run kept waiting for a line break before it is cut at a space or character.
+const MAX_CARRY: usize = 4 << 20;
+
+/// Which fixes the filter applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Apply {
+    /// Only safe fixes (the default).
+    Safe,
+    /// Safe and suggested fixes.
+    Suggested,
+}
+
+impl Apply {
+    pub fn accepts(self, fix: Fix) -> bool {
+        match self {
+            Apply::Safe => fix == Fix::Safe,
+            Apply::Suggested => matches!(fix, Fix::Safe | Fix::Suggested),
+        }
+    }
+}
+
+/// Statistics of a run.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub bytes: u64,
+    pub replacements: u64,
+}
+
+/// Where to cut `buf` (a prefix length) so that no name is split, or `None` to read more.
+fn cut_point(buf: &[u8], eof: bool) -> Option<usize> {
+    if eof {
+        return Some(buf.len());
+    }
+    let half = buf.len() / 2;
+    if let Some(p) = memchr::memmem::rfind(&buf[half..], b"\n\n") {
+        return Some(half + p + 2);
+    }
+    if let Some(p) = memchr::memrchr(b'\n', buf) {
+        return Some(p + 1);
+    }
+    if buf.len() < MAX_CARRY {
+        return None;
+    }
+    if let Some(p) = memchr::memrchr(b' ', buf) {
+        return Some(p + 1);
+    }
+    // No space at all: cut before the last UTF-8 lead byte.
+    let mut p = buf.len() - 1;
+    while p > 0 && (buf[p] & 0xC0) == 0x80 {
+        p -= 1;
+    }
+    Some(p.max(1))
+}
+
+/// Normalises one block, writing the result. Invalid UTF-8 bytes are copied as they are.
+pub fn normalize_bytes(
+    nz: &Normalizer,
+    sc: &mut Scanner,
+    mut block: &[u8],
+    apply_fix: Apply,
+    out: &mut impl Write,
+    stats: &mut Stats,
+) -> io::Result<()> {
+    while !block.is_empty() {
+        let (valid, rest) = match std::str::from_utf8(block) {
+            Ok(s) => (s, &block[block.len()..]),
+            Err(e) => {
+                let (v, r) = block.split_at(e.valid_up_to());
+                // SAFETY-free: `v` is valid UTF-8 by `valid_up_to`.
+                (std::str::from_utf8(v).unwrap_or(""), r)
+            }
+        };
+        if !valid.is_empty() {
+            let matches = nz.find_with(valid, sc);
+            let mut n = 0;
+            let text = apply(valid, &matches, |m| {
+                let ok = apply_fix.accepts(m.fix);
+                n += ok as u64;
+                ok
+            });
+            stats.replacements += n;
+            out.write_all(text.as_bytes())?;
+        }
+        if rest.is_empty() {
+            break;
+        }
+        // Copy the invalid sequence (at least one byte) through.
+        let bad = match std::str::from_utf8(rest) {
+            Err(e) if e.valid_up_to() == 0 => e.error_len().unwrap_or(rest.len()),
+            _ => 0,
+        };
+        out.write_all(&rest[..bad])?;
+        block = &rest[bad..];
+    }
+    Ok(())
+}
+
+/// Normalises `input` to `output`, streaming.
+pub fn normalize_stream(
+    nz: &Normalizer,
+    input: &mut impl Read,
+    output: &mut impl Write,
+    apply_fix: Apply,
+) -> io::Result<Stats> {
+    let mut sc = Scanner::new();
+    let mut stats = Stats::default();
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK * 2);
+    let mut eof = false;
+    while !eof {
+        let start = buf.len();
+        buf.resize(start + BLOCK, 0);
+        let n = loop {
+            match input.read(&mut buf[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        buf.truncate(start + n);
+        stats.bytes += n as u64;
+        eof = n == 0;
+        if let Some(cut) = cut_point(&buf, eof) {
+            normalize_bytes(nz, &mut sc, &buf[..cut], apply_fix, output, &mut stats)?;
+            buf.drain(..cut);
+        }
+    }
+    output.flush()?;
+    Ok(stats)
+}
