@@ -26,8 +26,9 @@ mod index {
 use std::path::PathBuf;
 
 /// The default tables, in the order their rows are compiled.
-const DEFAULT_TABLES: [&str; 5] = [
+const DEFAULT_TABLES: [&str; 6] = [
     "data/countries.tsv",
+    "data/demonyms.tsv",
     "data/people.tsv",
     "data/orgs.tsv",
     "data/cities.tsv",
@@ -42,10 +43,7 @@ fn main() {
     let mut rows = Vec::new();
     for path in DEFAULT_TABLES {
         println!("cargo:rerun-if-changed={path}");
-        let Ok(text) = std::fs::read_to_string(path) else {
-            println!("cargo:warning=TEMP missing {path}");
-            continue;
-        };
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
         match table::parse(path, &text) {
             Ok(r) => rows.extend(r),
             Err(e) => panic!("{e}"),

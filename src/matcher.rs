@@ -236,13 +236,21 @@ impl Normalizer {
         let len = folded.chars().count();
         let max = fuzzy_budget(len);
         let mut found_fuzzy = false;
-        if max > 0 && cased {
+        // A word inside a run of unknown capitalised words is part of a name we do not know
+        // (Abdel Fattah el-Sisi): not a misspelling of a shorter name.
+        let unknown_cap = |k: usize| {
+            let ww = words[k];
+            let t = &text[ww.start..ww.end];
+            t.chars().next().is_some_and(char::is_uppercase) && {
+                let mut f = String::new();
+                fold_word(text, ww, &mut f);
+                !crate::dict::is_known_word(&f)
+            }
+        };
+        let inside_name = (w.joins && i > 0 && unknown_cap(i - 1))
+            || (i + 1 < words.len() && words[i + 1].joins && unknown_cap(i + 1));
+        if max > 0 && cased && !inside_name {
             let (hits, d) = self.fuzzy_hits(KeyMap::Fold, &folded, max);
-            let (hits, d) = if hits.is_empty() && skel.len() >= 5 {
-                self.fuzzy_hits(KeyMap::Skeleton, &skel, 1)
-            } else {
-                (hits, d)
-            };
             if !hits.is_empty() {
                 found_fuzzy = true;
                 if let Decision::Report(mut m) = self.decide(word, &hits, MatchKind::Fuzzy, d, Context::Text) {
