@@ -5,6 +5,11 @@
 #[path = "src/fold.rs"]
 #[allow(dead_code)]
 mod fold;
+#[path = "src/index/builder.rs"]
+mod index_builder;
+#[path = "src/index/layout.rs"]
+#[allow(dead_code)]
+mod index_layout;
 #[path = "src/table.rs"]
 #[allow(dead_code)]
 mod table;
@@ -14,11 +19,6 @@ mod tokens;
 #[path = "src/translit.rs"]
 #[allow(dead_code)]
 mod translit;
-#[path = "src/index/builder.rs"]
-mod index_builder;
-#[path = "src/index/layout.rs"]
-#[allow(dead_code)]
-mod index_layout;
 mod index {
     pub(crate) use super::index_layout as layout;
 }
@@ -37,7 +37,15 @@ const DEFAULT_TABLES: [&str; 6] = [
 
 fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
-    for f in ["src/fold.rs", "src/table.rs", "src/tokens.rs", "src/translit.rs", "src/index/builder.rs", "src/index/layout.rs", "data/english-words.txt"] {
+    for f in [
+        "src/fold.rs",
+        "src/table.rs",
+        "src/tokens.rs",
+        "src/translit.rs",
+        "src/index/builder.rs",
+        "src/index/layout.rs",
+        "data/english-words.txt",
+    ] {
         println!("cargo:rerun-if-changed={f}");
     }
     let mut rows = Vec::new();

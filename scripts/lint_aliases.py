@@ -13,7 +13,8 @@ Usage:
     lint_aliases.py FILE.tsv [FILE.tsv ...]          report, exit status 1 if anything found
     lint_aliases.py --fix FILE.tsv [FILE.tsv ...]    move each such alias into a new row right
                                                      after its row (same id, type and lang,
-                                                     name = the alias, no aliases, flags `alt`),
+                                                     name = the alias, no aliases, flags `alt`,
+                                                     or `former` if its row is a `former` row),
                                                      unless a row with that id and name exists
 """
 import argparse
@@ -99,7 +100,7 @@ def process(path, fix):
                 continue
         if len(cols) > len(HEADER):
             print(f"{path}:{lineno}: warning: {len(cols)} columns", file=sys.stderr)
-        rid, rtype, name, aliases, lang, _flags = cols[:6]
+        rid, rtype, name, aliases, lang, flags = cols[:6]
         if not name or not aliases:
             out.append(ln)
             continue
@@ -119,7 +120,8 @@ def process(path, fix):
             if (rid, a) in existing:
                 continue
             existing.add((rid, a))
-            out.append("\t".join([rid, rtype, a, "", lang, "alt"]))
+            new_flags = "former" if "former" in flags.split(",") else "alt"
+            out.append("\t".join([rid, rtype, a, "", lang, new_flags]))
 
     for lineno, rid, name, a in findings:
         print(f"{path}:{lineno}: {rid}: alias {a!r} is not a spelling variant of {name!r}")

@@ -198,7 +198,8 @@ struct HitInfo<'a> {
 
 pub(crate) fn lang_has(list: &str, lang: &str) -> bool {
     list.split(',').any(|c| {
-        c == lang || (c.len() > lang.len() && c.starts_with(lang) && c.as_bytes()[lang.len()] == b'-')
+        c == lang
+            || (c.len() > lang.len() && c.starts_with(lang) && c.as_bytes()[lang.len()] == b'-')
     })
 }
 
@@ -235,7 +236,9 @@ fn has_upper(s: &str) -> bool {
 
 fn is_latin_text(s: &str) -> bool {
     s.chars().filter(|c| c.is_alphabetic()).all(|c| {
-        c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+        c.is_ascii_alphabetic()
+            || ('\u{00C0}'..='\u{024F}').contains(&c)
+            || ('\u{1E00}'..='\u{1EFF}').contains(&c)
     })
 }
 
@@ -324,7 +327,9 @@ impl Normalizer {
         let mut fallback_en: Option<&str> = None;
         let mut fallback_any: Option<&str> = None;
         for ix in &self.indexes {
-            let Some(e) = ix.entity_by_id(id) else { continue };
+            let Some(e) = ix.entity_by_id(id) else {
+                continue;
+            };
             let rec = ix.entity(e);
             for r in rec.first_row..rec.first_row + rec.rows {
                 let row = ix.row(r);
@@ -335,7 +340,10 @@ impl Normalizer {
                 if primary && lang_has(row.lang, lang) {
                     return row.name.to_string();
                 }
-                if primary && fallback_en.is_none() && (lang_has(row.lang, "en") || row.lang.is_empty()) {
+                if primary
+                    && fallback_en.is_none()
+                    && (lang_has(row.lang, "en") || row.lang.is_empty())
+                {
                     fallback_en = Some(row.name);
                 }
                 if fallback_any.is_none() && row.flags & flag::FORMER == 0 {
@@ -355,16 +363,45 @@ impl Normalizer {
     }
 
     fn is_home(&self, lang: &str) -> bool {
-        lang.is_empty() || lang_has(lang, &self.opts.lang) || (!self.opts.explicit_lang && lang_has(lang, "en"))
+        lang.is_empty()
+            || lang_has(lang, &self.opts.lang)
+            || (!self.opts.explicit_lang && lang_has(lang, "en"))
     }
 
     /// Judges the hits on `span` (the text matched), found by `kind` at `distance`.
-    pub fn decide(&self, span: &str, hits: &[Hit], kind: MatchKind, distance: u32, ctx: Context) -> Decision {
+    pub fn decide(
+        &self,
+        span: &str,
+        hits: &[Hit],
+        kind: MatchKind,
+        distance: u32,
+        ctx: Context,
+    ) -> Decision {
         let variant = matches!(kind, MatchKind::Translit | MatchKind::Fuzzy);
+        if ctx == Context::Text && !variant {
+            // Fast path: the span is a current name of an entity in the output language.
+            let correct = hits.iter().any(|&h| {
+                let ix = &self.indexes[h.ix as usize];
+                let a = ix.alias(h.alias);
+                if a.text != span {
+                    return false;
+                }
+                let r = ix.row(a.row);
+                r.name == span && r.flags & (flag::FORMER | flag::NEVER) == 0 && r.lang.is_empty()
+                    || (r.name == span
+                        && r.flags & flag::FORMER == 0
+                        && lang_has(r.lang, &self.opts.lang))
+            });
+            if correct {
+                return Decision::Leave;
+            }
+        }
         let mut infos: Vec<HitInfo<'_>> = hits.iter().map(|&h| self.info(h)).collect();
         if ctx == Context::Text {
             // All-capital aliases (acronyms) match only all-capital text or themselves.
-            infos.retain(|h| !is_acronym(h.text) || h.text == span || (is_all_upper(span) && !variant));
+            infos.retain(|h| {
+                !is_acronym(h.text) || h.text == span || (is_all_upper(span) && !variant)
+            });
         }
         if infos.iter().any(|h| h.flags & flag::NEVER != 0) {
             return Decision::Leave;
@@ -386,7 +423,9 @@ impl Normalizer {
         }
         if variant {
             if ctx == Context::Text {
-                infos.retain(|h| h.flags & flag::WEAK == 0 && (self.is_home(h.lang) || lang_has(h.lang, "en")));
+                infos.retain(|h| {
+                    h.flags & flag::WEAK == 0 && (self.is_home(h.lang) || lang_has(h.lang, "en"))
+                });
             }
         }
         // The exact spelling (diacritics included) outweighs a folded one of another entity.
@@ -398,6 +437,11 @@ impl Normalizer {
         }
         if infos.is_empty() {
             return Decision::NoMatch;
+        }
+        if kind == MatchKind::Fuzzy && infos.iter().any(|h| self.is_home(h.lang)) {
+            // Equal distances: a misspelling of a name in the output language before one of a
+            // name in another language.
+            infos.retain(|h| self.is_home(h.lang));
         }
         let mut ids: Vec<(&str, u8)> = Vec::new();
         for h in &infos {
@@ -476,7 +520,11 @@ impl Normalizer {
                 };
                 (3, Some(t), Note::Variant)
             } else if self.opts.explicit_lang {
-                (2, Some(Cow::Owned(self.canonical(id, lang))), Note::OtherLanguage)
+                (
+                    2,
+                    Some(Cow::Owned(self.canonical(id, lang))),
+                    Note::OtherLanguage,
+                )
             } else {
                 (0, None, Note::OtherLanguage)
             };
@@ -583,7 +631,10 @@ impl Normalizer {
             if let Some(v) = ix.get(which, key) {
                 let mut list = Vec::new();
                 ix.postings(v, &mut list);
-                out.extend(list.into_iter().map(|a| Hit { ix: i as u16, alias: a }));
+                out.extend(list.into_iter().map(|a| Hit {
+                    ix: i as u16,
+                    alias: a,
+                }));
             }
         }
     }
@@ -609,7 +660,10 @@ impl Normalizer {
                 }
                 let mut list = Vec::new();
                 ix.postings(v, &mut list);
-                out.extend(list.into_iter().map(|a| Hit { ix: i as u16, alias: a }));
+                out.extend(list.into_iter().map(|a| Hit {
+                    ix: i as u16,
+                    alias: a,
+                }));
             }
         }
         (out, best)
@@ -621,7 +675,11 @@ impl Normalizer {
         let mut key = name_key(name);
         // "the Netherlands": the article is not part of the name unless a table says so.
         if let Some(rest) = key.strip_prefix("the ") {
-            if self.indexes.iter().all(|ix| ix.get(KeyMap::Fold, &key).is_none()) {
+            if self
+                .indexes
+                .iter()
+                .all(|ix| ix.get(KeyMap::Fold, &key).is_none())
+            {
                 name = name[3..].trim_start();
                 key = rest.to_string();
             }
@@ -634,7 +692,15 @@ impl Normalizer {
         let mut attempts: Vec<(Vec<Hit>, MatchKind, u32)> = Vec::new();
         if !hits.is_empty() {
             let exact = hits.iter().any(|h| self.info(*h).text == name);
-            attempts.push((hits, if exact { MatchKind::Exact } else { MatchKind::Folded }, 0));
+            attempts.push((
+                hits,
+                if exact {
+                    MatchKind::Exact
+                } else {
+                    MatchKind::Folded
+                },
+                0,
+            ));
         }
         let skel = crate::translit::key_skeleton(&key);
         let mut attempt_at = 0;
@@ -676,7 +742,13 @@ impl Normalizer {
         }
     }
 
-    fn resolution(&self, name: &str, hits: &[Hit], kind: MatchKind, dist: u32) -> Option<Resolution> {
+    fn resolution(
+        &self,
+        name: &str,
+        hits: &[Hit],
+        kind: MatchKind,
+        dist: u32,
+    ) -> Option<Resolution> {
         if hits.is_empty() {
             return None;
         }

@@ -24,7 +24,14 @@ pub fn is_invisible(c: char) -> bool {
 pub fn is_apostrophe(c: char) -> bool {
     matches!(
         c,
-        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '\u{02BE}' | '\u{02BF}' | '`' | '\u{00B4}'
+        '\'' | '\u{2019}'
+            | '\u{2018}'
+            | '\u{02BC}'
+            | '\u{02BB}'
+            | '\u{02BE}'
+            | '\u{02BF}'
+            | '`'
+            | '\u{00B4}'
     )
 }
 

@@ -6,16 +6,18 @@
 //! and [`apply`] rewrites text with the matches whose fix is to be applied.
 
 pub mod dict;
+pub mod engine;
 pub mod fold;
 pub mod index;
+pub mod load;
+pub mod matcher;
 pub mod table;
 pub mod tokens;
 pub mod translit;
-pub mod engine;
-pub mod load;
-pub mod matcher;
 
-pub use engine::{Candidate, Context, Fix, Match, MatchKind, Normalizer, Note, Options, Resolution};
+pub use engine::{
+    Candidate, Context, Fix, Match, MatchKind, Normalizer, Note, Options, Resolution,
+};
 pub use matcher::{apply, Scanner};
 
 use std::path::Path;
@@ -23,7 +25,11 @@ use std::path::Path;
 impl Normalizer {
     /// A normalizer over the embedded default tables (unless `defaults` is false) and the
     /// user tables at `tables`, in that order.
-    pub fn load(defaults: bool, tables: &[impl AsRef<Path>], opts: Options) -> Result<Normalizer, load::LoadError> {
+    pub fn load(
+        defaults: bool,
+        tables: &[impl AsRef<Path>],
+        opts: Options,
+    ) -> Result<Normalizer, load::LoadError> {
         let mut indexes = Vec::new();
         if defaults {
             indexes.push(load::default_index());

@@ -48,9 +48,15 @@ pub fn default_index() -> Index {
 fn content_hash(bytes: &[u8]) -> String {
     let mut a: u64 = 0xcbf2_9ce4_8422_2325;
     let mut b: u64 = 0x6c62_272e_07bb_0142;
-    for &x in MAGIC.iter().chain(env!("CARGO_PKG_VERSION").as_bytes()).chain(bytes) {
+    for &x in MAGIC
+        .iter()
+        .chain(env!("CARGO_PKG_VERSION").as_bytes())
+        .chain(bytes)
+    {
         a = (a ^ x as u64).wrapping_mul(0x0100_0000_01b3);
-        b = (b ^ x as u64).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(7);
+        b = (b ^ x as u64)
+            .wrapping_mul(0x0000_0100_0000_01b3)
+            .rotate_left(7);
     }
     format!("{a:016x}{b:016x}")
 }
@@ -122,7 +128,10 @@ pub fn load_table(path: &Path) -> Result<(Index, BuildStats), LoadError> {
     if let Some(c) = &cached {
         let _ = write_atomic(c, &index_bytes);
     }
-    let ix = Index::open(Backing::Owned(index_bytes)).map_err(|source| LoadError::Index { path: label, source })?;
+    let ix = Index::open(Backing::Owned(index_bytes)).map_err(|source| LoadError::Index {
+        path: label,
+        source,
+    })?;
     Ok((ix, stats))
 }
 

@@ -30,6 +30,7 @@ const CACHE_LIMIT: usize = 200_000;
 pub struct Scanner {
     words: Vec<Word>,
     no_variant: HashMap<Box<str>, ()>,
+    fuzzy: HashMap<Box<str>, (Vec<Hit>, u32)>,
     buf: String,
 }
 
@@ -79,6 +80,18 @@ impl Normalizer {
                     Decision::NoMatch => {}
                 }
             }
+            // After a name left alone, only a longer variant span may still apply.
+            let longer_possible = leave_n == 0
+                || (i + leave_n < words.len()
+                    && words[i + leave_n].joins
+                    && text[words[i + leave_n].start..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase));
+            if !longer_possible {
+                i += leave_n;
+                continue;
+            }
             if let Some((n, m)) = self.variant(text, &words, i, sc) {
                 if n > leave_n {
                     out.push(m);
@@ -97,17 +110,27 @@ impl Normalizer {
     }
 
     /// The longest run of words from `i` that is a folded key in some index, with its hits.
-    fn longest_exact(&self, text: &str, words: &[Word], i: usize, buf: &mut String) -> Option<(usize, Vec<Hit>)> {
+    fn longest_exact(
+        &self,
+        text: &str,
+        words: &[Word],
+        i: usize,
+        buf: &mut String,
+    ) -> Option<(usize, Vec<Hit>)> {
+        let lower = text[words[i].start..]
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase);
         fold_word(text, words[i], buf);
         let h = word_hash(buf.as_bytes());
-        if !self.indexes.iter().any(|ix| ix.may_start(h)) {
+        if !self.indexes.iter().any(|ix| ix.may_start(h, lower)) {
             return None;
         }
         let mut best_n = 0;
         let mut found: Vec<(usize, u16, u64)> = Vec::new();
         let mut next = String::new();
         for (ixn, ix) in self.indexes.iter().enumerate() {
-            if !ix.may_start(h) {
+            if !ix.may_start(h, lower) {
                 continue;
             }
             let mut cur = Cursor::new(ix.map(KeyMap::Fold));
@@ -148,7 +171,13 @@ impl Normalizer {
     }
 
     /// The variant phase at word `i`: romanisation skeletons, then edit distance.
-    fn variant(&self, text: &str, words: &[Word], i: usize, sc: &mut Scanner) -> Option<(usize, Match)> {
+    fn variant(
+        &self,
+        text: &str,
+        words: &[Word],
+        i: usize,
+        sc: &mut Scanner,
+    ) -> Option<(usize, Match)> {
         let w = words[i];
         let word = &text[w.start..w.end];
         let first = word.chars().next()?;
@@ -171,7 +200,8 @@ impl Normalizer {
         let mut skel = String::new();
         skeleton_into(&folded, &mut skel);
         let mut best: Option<(usize, Vec<(u16, u64)>)> = None;
-        let mut any_prefix = false;
+        // Whether a multi-word skeleton key may continue after the first word.
+        let mut continues = false;
         if !skel.is_empty() {
             let mut parts: Vec<String> = vec![skel.clone()];
             let mut k = i + 1;
@@ -195,7 +225,10 @@ impl Normalizer {
                     if !cur.step(p.as_bytes()) {
                         break;
                     }
-                    any_prefix = true;
+                    if n == 0 {
+                        let mut probe = Cursor::new(ix.map(KeyMap::Skeleton));
+                        continues |= probe.step(p.as_bytes()) && probe.step(b" ");
+                    }
                     if let Some(v) = cur.value() {
                         let n = n + 1;
                         match &mut best {
@@ -220,12 +253,17 @@ impl Normalizer {
             let ok = (1..n).all(|k| {
                 let mut f = String::new();
                 fold_word(text, words[i + k], &mut f);
-                !crate::dict::is_known_word(&f) || hits.iter().any(|h| {
-                    crate::tokens::name_key(self.alias_text(*h)).split(' ').any(|aw| aw == f)
-                })
+                !crate::dict::is_known_word(&f)
+                    || hits.iter().any(|h| {
+                        crate::tokens::name_key(self.alias_text(*h))
+                            .split(' ')
+                            .any(|aw| aw == f)
+                    })
             });
             if ok {
-                if let Decision::Report(mut m) = self.decide(span, &hits, MatchKind::Translit, 0, Context::Text) {
+                if let Decision::Report(mut m) =
+                    self.decide(span, &hits, MatchKind::Translit, 0, Context::Text)
+                {
                     m.start = w.start;
                     m.end = words[i + n - 1].end;
                     return Some((n, m));
@@ -235,7 +273,6 @@ impl Normalizer {
         // Edit distance, one word.
         let len = folded.chars().count();
         let max = fuzzy_budget(len);
-        let mut found_fuzzy = false;
         // A word inside a run of unknown capitalised words is part of a name we do not know
         // (Abdel Fattah el-Sisi): not a misspelling of a shorter name.
         let unknown_cap = |k: usize| {
@@ -250,17 +287,25 @@ impl Normalizer {
         let inside_name = (w.joins && i > 0 && unknown_cap(i - 1))
             || (i + 1 < words.len() && words[i + 1].joins && unknown_cap(i + 1));
         if max > 0 && cased && !inside_name {
-            let (hits, d) = self.fuzzy_hits(KeyMap::Fold, &folded, max);
+            if sc.fuzzy.len() >= CACHE_LIMIT {
+                sc.fuzzy.clear();
+            }
+            let (hits, d) = sc
+                .fuzzy
+                .entry(folded.as_str().into())
+                .or_insert_with(|| self.fuzzy_hits(KeyMap::Fold, &folded, max))
+                .clone();
             if !hits.is_empty() {
-                found_fuzzy = true;
-                if let Decision::Report(mut m) = self.decide(word, &hits, MatchKind::Fuzzy, d, Context::Text) {
+                if let Decision::Report(mut m) =
+                    self.decide(word, &hits, MatchKind::Fuzzy, d, Context::Text)
+                {
                     m.start = w.start;
                     m.end = w.end;
                     return Some((1, m));
                 }
             }
         }
-        if !any_prefix && !found_fuzzy {
+        if !continues && !inside_name {
             self.remember(sc, word);
         }
         None

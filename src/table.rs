@@ -110,7 +110,11 @@ fn parse_full(cols: &[&str], line: usize) -> Result<Row, String> {
     }
     check_text(id, "id")?;
     let kind = type_code(cols[1]).ok_or_else(|| {
-        format!("unknown type {:?} (expected one of: {})", cols[1], TYPES.join(", "))
+        format!(
+            "unknown type {:?} (expected one of: {})",
+            cols[1],
+            TYPES.join(", ")
+        )
     })?;
     let name = cols[2];
     check_text(name, "name")?;
@@ -131,7 +135,9 @@ fn parse_full(cols: &[&str], line: usize) -> Result<Row, String> {
     if !lang.is_empty() {
         for code in lang.split(',') {
             if !valid_lang(code) {
-                return Err(format!("invalid language code {code:?} (expected BCP 47, e.g. en, de, zh-Hant)"));
+                return Err(format!(
+                    "invalid language code {code:?} (expected BCP 47, e.g. en, de, zh-Hant)"
+                ));
             }
         }
     }
@@ -190,7 +196,11 @@ fn parse_simple(cols: &[&str], line: usize) -> Result<Row, String> {
         id: canonical.to_string(),
         kind: other,
         name: canonical.to_string(),
-        aliases: if alias == canonical { Vec::new() } else { vec![alias.to_string()] },
+        aliases: if alias == canonical {
+            Vec::new()
+        } else {
+            vec![alias.to_string()]
+        },
         lang: String::new(),
         flags: 0,
         line,
@@ -220,7 +230,13 @@ pub fn parse_all(path: &str, text: &str) -> (Vec<Row>, Vec<TableError>) {
             if header.len() >= 3 && header[..3] == ["id", "type", "name"] {
                 let expected = ["id", "type", "name", "aliases", "lang", "flags"];
                 if header.len() > 6 || header != expected[..header.len()] {
-                    errors.push(err(line, format!("header must be `{}` (trailing columns optional)", expected.join("\\t"))));
+                    errors.push(err(
+                        line,
+                        format!(
+                            "header must be `{}` (trailing columns optional)",
+                            expected.join("\\t")
+                        ),
+                    ));
                     return (rows, errors);
                 }
                 format = Some(Format::Full);

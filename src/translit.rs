@@ -211,6 +211,8 @@ mod tests {
         assert_ne!(sk("Austria"), sk("Australia"));
         assert_ne!(sk("Iran"), sk("Iraq"));
         assert_ne!(sk("Niger"), sk("Nigeria"));
-        assert_ne!(sk("Borel"), sk("Borrell"));
+        // Borel and Borrell share a skeleton (doubled letters merge); the engine refuses
+        // romanisations that differ only in doubled letters.
+        assert_eq!(sk("Borel"), sk("Borrell"));
     }
 }

@@ -34,23 +34,44 @@ fn open(path: &PathBuf) -> Result<Box<dyn Read>> {
 
 pub fn run(args: &FilterArgs, tables: &TableArgs) -> Result<u8> {
     let nz = tables.normalizer()?;
-    let apply = if args.unsafe_fixes { Apply::Suggested } else { Apply::Safe };
+    let apply = if args.unsafe_fixes {
+        Apply::Suggested
+    } else {
+        Apply::Safe
+    };
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let files = if args.files.is_empty() { vec![PathBuf::from("-")] } else { args.files.clone() };
+    let files = if args.files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.files.clone()
+    };
     if args.diff {
         for path in &files {
             let mut input = Vec::new();
-            open(path)?.read_to_end(&mut input).with_context(|| format!("{}: read failed", path.display()))?;
+            open(path)?
+                .read_to_end(&mut input)
+                .with_context(|| format!("{}: read failed", path.display()))?;
             let mut fixed = Vec::with_capacity(input.len());
             let mut sc = Scanner::new();
-            normalize_bytes(&nz, &mut sc, &input, apply, &mut fixed, &mut Stats::default())?;
+            normalize_bytes(
+                &nz,
+                &mut sc,
+                &input,
+                apply,
+                &mut fixed,
+                &mut Stats::default(),
+            )?;
             if fixed != input {
                 let old = String::from_utf8_lossy(&input);
                 let new = String::from_utf8_lossy(&fixed);
                 let name = path.display().to_string();
                 let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
-                write!(out, "{}", diff.unified_diff().context_radius(3).header(&name, &name))?;
+                write!(
+                    out,
+                    "{}",
+                    diff.unified_diff().context_radius(3).header(&name, &name)
+                )?;
             }
         }
         out.flush()?;
@@ -58,7 +79,8 @@ pub fn run(args: &FilterArgs, tables: &TableArgs) -> Result<u8> {
     }
     for path in &files {
         let mut input = open(path)?;
-        normalize_stream(&nz, &mut input, &mut out, apply).with_context(|| format!("{}: failed", path.display()))?;
+        normalize_stream(&nz, &mut input, &mut out, apply)
+            .with_context(|| format!("{}: failed", path.display()))?;
     }
     out.flush()?;
     Ok(0)

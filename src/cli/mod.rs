@@ -64,12 +64,20 @@ impl TableArgs {
         let only_type = match &self.only_type {
             None => None,
             Some(t) => Some(normalize::table::type_code(t).with_context(|| {
-                format!("unknown --type {t:?} (expected one of: {})", normalize::table::TYPES.join(", "))
+                format!(
+                    "unknown --type {t:?} (expected one of: {})",
+                    normalize::table::TYPES.join(", ")
+                )
             })?),
         };
         if let Some(l) = &self.lang {
-            let ok = !l.is_empty() && l.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
-            anyhow::ensure!(ok, "invalid --lang {l:?} (expected a language code such as en, de, fr, zh-Hant)");
+            let ok = !l.is_empty()
+                && l.split('-')
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+            anyhow::ensure!(
+                ok,
+                "invalid --lang {l:?} (expected a language code such as en, de, fr, zh-Hant)"
+            );
         }
         if self.no_default_tables && self.tables.is_empty() {
             anyhow::bail!("--no-default-tables needs at least one --table FILE");
@@ -80,7 +88,11 @@ impl TableArgs {
             former: self.former,
             only_type,
         };
-        Ok(Normalizer::load(!self.no_default_tables, &self.tables, opts)?)
+        Ok(Normalizer::load(
+            !self.no_default_tables,
+            &self.tables,
+            opts,
+        )?)
     }
 }
 

@@ -34,7 +34,12 @@ fn list(tables: &TableArgs) -> Result<u8> {
     println!("table\tentities\trows\taliases");
     if !tables.no_default_tables {
         let ix = normalize::load::default_index();
-        println!("(embedded defaults)\t{}\t{}\t{}", ix.entity_count(), ix.row_count(), ix.alias_count());
+        println!(
+            "(embedded defaults)\t{}\t{}\t{}",
+            ix.entity_count(),
+            ix.row_count(),
+            ix.alias_count()
+        );
     }
     for t in &tables.tables {
         let (_, s) = load_table(t)?;
@@ -59,7 +64,11 @@ fn check(files: &[PathBuf]) -> Result<u8> {
         let text = match std::str::from_utf8(&bytes) {
             Ok(t) => t,
             Err(e) => {
-                let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+                let line = bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
                 eprintln!("{label}:{line}: not UTF-8 text");
                 problems += 1;
                 continue;

@@ -55,6 +55,19 @@ fn key_map(
     b.into_inner()
 }
 
+/// A first-word filter: one bit per hash, a power-of-two number of bits.
+fn bitset(mut hashes: Vec<u64>) -> Vec<u8> {
+    hashes.sort_unstable();
+    hashes.dedup();
+    let bits = filter_bits(hashes.len());
+    let mut filter = vec![0u8; bits / 8];
+    for h in hashes {
+        let bit = (h as usize) & (bits - 1);
+        filter[bit / 8] |= 1 << (bit % 8);
+    }
+    filter
+}
+
 /// Statistics of a build, for `normalize tables`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct BuildStats {
@@ -84,6 +97,7 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
     let mut fold_keys: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     let mut skel_keys: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     let mut first_words: Vec<u64> = Vec::new();
+    let mut lower_first_words: Vec<u64> = Vec::new();
     let mut row_no: u32 = 0;
     let mut alias_no: u32 = 0;
     for (e, (kind, members)) in groups.iter().enumerate() {
@@ -119,6 +133,9 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
                 }
                 let first = key.split(' ').next().unwrap_or("");
                 first_words.push(word_hash(first.as_bytes()));
+                if t.chars().next().is_some_and(char::is_lowercase) {
+                    lower_first_words.push(word_hash(first.as_bytes()));
+                }
                 let skel = key_skeleton(&key);
                 if !skel.is_empty() {
                     skel_keys.entry(skel).or_default().push(alias_no);
@@ -132,15 +149,13 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
     let mut postings = Vec::new();
     let fold_fst = key_map(fold_keys, &mut postings)?;
     let skel_fst = key_map(skel_keys, &mut postings)?;
-    first_words.sort_unstable();
-    first_words.dedup();
-    let bits = filter_bits(first_words.len());
-    let mut filter = vec![0u8; bits / 8];
-    for h in first_words {
-        let bit = (h as usize) & (bits - 1);
-        filter[bit / 8] |= 1 << (bit % 8);
-    }
-    let mut id_list: Vec<(&str, u64)> = ids.iter().enumerate().map(|(i, id)| (*id, i as u64)).collect();
+    let filter = bitset(first_words);
+    let lower_filter = bitset(lower_first_words);
+    let mut id_list: Vec<(&str, u64)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, i as u64))
+        .collect();
     id_list.sort_unstable();
     let ids_fst = fst::Map::from_iter(id_list)?.into_fst().into_inner();
     let sections: [&[u8]; SECTIONS] = [
@@ -153,6 +168,7 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
         &skel_fst,
         &filter,
         &ids_fst,
+        &lower_filter,
     ];
     let mut out = Vec::with_capacity(HEADER_LEN + sections.iter().map(|s| s.len()).sum::<usize>());
     out.extend_from_slice(MAGIC);

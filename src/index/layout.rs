@@ -20,7 +20,9 @@ pub const FOLD_FST: usize = 5;
 pub const SKEL_FST: usize = 6;
 pub const FILTER: usize = 7;
 pub const IDS_FST: usize = 8;
-pub const SECTIONS: usize = 9;
+/// First-word filter of the aliases that start with a lower-case letter (al-Assad, de Gaulle).
+pub const LOWER_FILTER: usize = 9;
+pub const SECTIONS: usize = 10;
 
 pub const HEADER_LEN: usize = 8 + SECTIONS * 16;
 

@@ -93,6 +93,7 @@ pub struct Index {
     skel: fst::Map<Slice>,
     ids: fst::Map<Slice>,
     filter_mask: usize,
+    lower_mask: usize,
 }
 
 impl Index {
@@ -124,11 +125,17 @@ impl Index {
         let skel = fst::Map::new(slice(SKEL_FST))?;
         let ids = fst::Map::new(slice(IDS_FST))?;
         let filter_len = sections[FILTER].1;
-        if filter_len == 0 || !(filter_len * 8).is_power_of_two() {
+        let lower_len = sections[LOWER_FILTER].1;
+        if filter_len == 0
+            || !(filter_len * 8).is_power_of_two()
+            || lower_len == 0
+            || !(lower_len * 8).is_power_of_two()
+        {
             return Err(IndexError::Truncated);
         }
         Ok(Index {
             filter_mask: filter_len * 8 - 1,
+            lower_mask: lower_len * 8 - 1,
             data,
             sections,
             fold,
@@ -219,11 +226,17 @@ impl Index {
         }
     }
 
-    /// True when some alias may start with the folded word of this hash.
+    /// True when some alias may start with the folded word of this hash; `lower`: an alias
+    /// that itself starts with a lower-case letter (what a lower-case word of text may match).
     #[inline]
-    pub fn may_start(&self, hash: u64) -> bool {
-        let bit = hash as usize & self.filter_mask;
-        self.section(FILTER)[bit / 8] & (1 << (bit % 8)) != 0
+    pub fn may_start(&self, hash: u64, lower: bool) -> bool {
+        let (section, mask) = if lower {
+            (LOWER_FILTER, self.lower_mask)
+        } else {
+            (FILTER, self.filter_mask)
+        };
+        let bit = hash as usize & mask;
+        self.section(section)[bit / 8] & (1 << (bit % 8)) != 0
     }
 
     pub fn map(&self, which: KeyMap) -> &Fst<Slice> {
@@ -248,7 +261,9 @@ impl Index {
         let fst = self.map(which);
         let Some(&first) = query.first() else { return };
         let root = fst.root();
-        let Some(ti) = root.find_input(first) else { return };
+        let Some(ti) = root.find_input(first) else {
+            return;
+        };
         let t = root.transition(ti);
         let m = query.len();
         // rows[d][j]: distance between key[..d] and query[..j].
@@ -257,12 +272,23 @@ impl Index {
         r1[0] = 1;
         for j in 1..=m {
             let cost = u32::from(query[j - 1] != first);
-            r1[j] = (rows[0][j - 1] + cost).min(rows[0][j] + 1).min(r1[j - 1] + 1);
+            r1[j] = (rows[0][j - 1] + cost)
+                .min(rows[0][j] + 1)
+                .min(r1[j - 1] + 1);
         }
         rows.push(r1);
         let mut path = vec![first];
         let node = fst.node(t.addr);
-        walk(fst, node, Output::zero().cat(t.out), query, max, &mut rows, &mut path, &mut f);
+        walk(
+            fst,
+            node,
+            Output::zero().cat(t.out),
+            query,
+            max,
+            &mut rows,
+            &mut path,
+            &mut f,
+        );
     }
 }
 

@@ -1,0 +1,707 @@
+//! End-to-end tests of the `normalize` binary: the text filter, `lookup`, user tables and the
+//! table cache. Every test runs the real binary with its own cache directory and work directory.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A fresh, empty directory unique to one test (and to this test process).
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("normalize-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("cache")).expect("create scratch dir");
+    dir
+}
+
+struct Output {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `normalize args` in `dir` (cache in `dir/cache`) with `input` on standard input.
+fn run_in(dir: &Path, args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_normalize"))
+        .args(args)
+        .current_dir(dir)
+        .env("NORMALIZE_CACHE_DIR", dir.join("cache"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn normalize");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // The binary may exit without reading its input (errors, NAME arguments): ignore EPIPE.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait for normalize");
+    writer.join().unwrap();
+    Output {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Runs the filter on `input` and returns its output, asserting success and a quiet stderr.
+fn filter(dir: &Path, args: &[&str], input: &str) -> String {
+    let out = run_in(dir, args, input.as_bytes());
+    assert_eq!(
+        out.code,
+        Some(0),
+        "normalize {args:?} failed: {}",
+        out.stderr
+    );
+    assert_eq!(out.stderr, "", "normalize {args:?} wrote to stderr");
+    out.stdout
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).expect("write test file");
+}
+
+/// Lookup rows (TSV, header checked and removed), split into columns.
+fn lookup_rows(out: &Output) -> Vec<Vec<String>> {
+    assert_eq!(out.code, Some(0), "lookup failed: {}", out.stderr);
+    let mut lines = out.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("input\tcanonical\tid\ttype\tmatch\tscore")
+    );
+    lines
+        .map(|l| {
+            let cols: Vec<String> = l.split('\t').map(str::to_string).collect();
+            assert_eq!(cols.len(), 6, "row {l:?} has 6 columns");
+            cols
+        })
+        .collect()
+}
+
+const KINDS: [&str; 4] = ["exact", "folded", "translit", "fuzzy"];
+
+// ---------------------------------------------------------------------------------------------
+// The filter
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn filter_rewrites_romanisation_and_misspelling() {
+    let d = scratch("filter-sentence");
+    let out = filter(
+        &d,
+        &[],
+        "Talks between Qasim Jomart Tokayev and Kazakhastan's neighbours\n",
+    );
+    assert_eq!(
+        out,
+        "Talks between Kassym-Jomart Tokayev and Kazakhstan's neighbours\n"
+    );
+}
+
+#[test]
+fn filter_keeps_all_capitals() {
+    let d = scratch("filter-caps");
+    assert_eq!(filter(&d, &[], "KAZAKHASTAN\n"), "KAZAKHSTAN\n");
+}
+
+#[test]
+fn filter_keeps_typographic_possessive() {
+    let d = scratch("filter-apostrophe");
+    assert_eq!(
+        filter(&d, &[], "Kazakhastan\u{2019}s economy\n"),
+        "Kazakhstan\u{2019}s economy\n"
+    );
+}
+
+#[test]
+fn filter_concatenates_file_arguments() {
+    let d = scratch("filter-files");
+    write(&d, "a.txt", "First file on Kazakhastan.\n");
+    write(&d, "b.txt", "Second file, no names.\n");
+    write(&d, "c.txt", "Third: KAZAKHASTAN\n");
+    let out = filter(&d, &["a.txt", "b.txt", "c.txt"], "");
+    assert_eq!(
+        out,
+        "First file on Kazakhstan.\nSecond file, no names.\nThird: KAZAKHSTAN\n"
+    );
+    // "-" is standard input, in its place among the files.
+    let out = filter(&d, &["a.txt", "-", "b.txt"], "from stdin\n");
+    assert_eq!(
+        out,
+        "First file on Kazakhstan.\nfrom stdin\nSecond file, no names.\n"
+    );
+}
+
+#[test]
+fn filter_missing_file_is_an_error_naming_it() {
+    let d = scratch("filter-missing");
+    let out = run_in(&d, &["no-such-file.txt"], b"");
+    assert_eq!(out.code, Some(2), "stderr: {}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "one line: {:?}", out.stderr);
+    assert!(out.stderr.ends_with('\n'));
+    assert!(
+        out.stderr.contains("no-such-file.txt"),
+        "names the file: {:?}",
+        out.stderr
+    );
+}
+
+#[test]
+fn filter_diff_prints_unified_diff() {
+    let d = scratch("filter-diff");
+    write(
+        &d,
+        "draft.txt",
+        "Line one.\nVisit Kazakhastan soon.\nLine three.\n",
+    );
+    let out = filter(&d, &["--diff", "draft.txt"], "");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.contains(&"--- draft.txt"), "{out}");
+    assert!(lines.contains(&"+++ draft.txt"), "{out}");
+    assert!(lines.iter().any(|l| l.starts_with("@@")), "{out}");
+    assert!(lines.contains(&"-Visit Kazakhastan soon."), "{out}");
+    assert!(lines.contains(&"+Visit Kazakhstan soon."), "{out}");
+    assert!(lines.contains(&" Line one."), "{out}");
+    // Only the changed line is marked.
+    let changed: Vec<&&str> = lines
+        .iter()
+        .filter(|l| {
+            (l.starts_with('-') && !l.starts_with("---"))
+                || (l.starts_with('+') && !l.starts_with("+++"))
+        })
+        .collect();
+    assert_eq!(changed.len(), 2, "{out}");
+    // The file itself is not modified.
+    assert_eq!(
+        std::fs::read_to_string(d.join("draft.txt")).unwrap(),
+        "Line one.\nVisit Kazakhastan soon.\nLine three.\n"
+    );
+    // No change, no diff.
+    write(&d, "clean.txt", "Nothing to see here.\n");
+    assert_eq!(filter(&d, &["--diff", "clean.txt"], ""), "");
+}
+
+#[test]
+fn filter_lang_translates_foreign_forms() {
+    let d = scratch("filter-lang");
+    assert_eq!(filter(&d, &["--lang", "de"], "Qazaqstan\n"), "Kasachstan\n");
+}
+
+#[test]
+fn filter_leaves_other_languages_without_lang() {
+    let d = scratch("filter-nolang");
+    let text = "Kasachstan und Москва\n";
+    assert_eq!(filter(&d, &[], text), text);
+    assert_eq!(filter(&d, &[], "Kasachstan\n"), "Kasachstan\n");
+    assert_eq!(filter(&d, &[], "Москва\n"), "Москва\n");
+}
+
+#[test]
+fn filter_former_names_only_with_former() {
+    let d = scratch("filter-former");
+    let text = "He was born in Alma-Ata in 1960.\n";
+    assert_eq!(filter(&d, &[], text), text);
+    assert_eq!(
+        filter(&d, &["--former"], text),
+        "He was born in Almaty in 1960.\n"
+    );
+}
+
+#[test]
+fn filter_leaves_false_friends_alone() {
+    let d = scratch("filter-false-friends");
+    for text in [
+        "We had Peking duck for dinner.\n",
+        "The plates were fine china.\n",
+        "Austria and Australia\n",
+        "Niger and Nigeria\n",
+        "Iran and Iraq\n",
+        "The mathematician Borel proved it.\n",
+        "Borel\n",
+    ] {
+        assert_eq!(filter(&d, &[], text), text, "{text:?} was rewritten");
+    }
+}
+
+#[test]
+fn filter_exits_quietly_on_broken_pipe() {
+    let d = scratch("filter-broken-pipe");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_normalize"))
+        .current_dir(&d)
+        .env("NORMALIZE_CACHE_DIR", d.join("cache"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn normalize");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let para = "Talks between Qasim Jomart Tokayev and Kazakhastan's neighbours went on.\n\n";
+        let block = para.repeat(16 * 1024); // ~1.2 MB
+        for _ in 0..32 {
+            if stdin.write_all(block.as_bytes()).is_err() {
+                break; // the binary has exited: expected
+            }
+        }
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut head = vec![0u8; 4096];
+    stdout.read_exact(&mut head).expect("some output");
+    assert!(String::from_utf8_lossy(&head).starts_with("Talks between Kassym-Jomart Tokayev"));
+    drop(stdout); // the reader closes early, like `| head -c 4096`
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    writer.join().unwrap();
+    assert_eq!(stderr, "", "no error message on a broken pipe");
+    assert!(status.success(), "exit status {status:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// lookup
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn lookup_resolves_names() {
+    let d = scratch("lookup-names");
+    let names = [
+        "Kasym-Zhomart Tokaev",
+        "Токаев",
+        "Kazakhastan",
+        "Alma-Ata",
+        "Kasachstan",
+    ];
+    let expected = [
+        ("Kassym-Jomart Tokayev", "person"),
+        ("Kassym-Jomart Tokayev", "person"),
+        ("Kazakhstan", "country"),
+        ("Almaty", "city"),
+        ("Kazakhstan", "country"),
+    ];
+    let mut args = vec!["lookup"];
+    args.extend(names);
+    let rows = lookup_rows(&run_in(&d, &args, b""));
+    assert_eq!(rows.len(), names.len());
+    for ((row, name), (canonical, kind)) in rows.iter().zip(names).zip(expected) {
+        assert_eq!(row[0], name);
+        assert_eq!(row[1], canonical, "canonical of {name}");
+        assert!(!row[2].is_empty(), "id of {name}");
+        assert_eq!(row[3], kind, "type of {name}");
+        assert!(
+            KINDS.contains(&row[4].as_str()),
+            "match of {name}: {}",
+            row[4]
+        );
+        let score: f64 = row[5].parse().expect("score is a number");
+        assert!(score > 0.0 && score <= 1.0, "score of {name}: {score}");
+    }
+    // Same entity, same id.
+    assert_eq!(rows[0][2], rows[1][2]);
+    assert_eq!(rows[2][2], rows[4][2]);
+    assert_eq!(rows[2][2], "KZ");
+    // A listed variant alias is an exact match; a misspelling is not.
+    assert_eq!(rows[1][4], "exact");
+    assert_ne!(rows[2][4], "exact");
+}
+
+#[test]
+fn lookup_unknown_name_is_none() {
+    let d = scratch("lookup-none");
+    let rows = lookup_rows(&run_in(&d, &["lookup", "Xqzvwlpt Brnmqy"], b""));
+    assert_eq!(
+        rows,
+        vec![vec!["Xqzvwlpt Brnmqy", "", "", "", "none", "0.00"]]
+    );
+}
+
+#[test]
+fn lookup_reads_stdin_lines() {
+    let d = scratch("lookup-stdin");
+    let rows = lookup_rows(&run_in(
+        &d,
+        &["lookup"],
+        b"Kazakhastan\r\nKasym-Zhomart Tokaev\nXqzvwlpt\n",
+    ));
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(got.len(), 3, "{rows:?}");
+    assert_eq!(&got[0].0, &"Kazakhastan");
+    assert_eq!(&got[0].1, &"Kazakhstan");
+    assert_eq!(&got[1].1, &"Kassym-Jomart Tokayev");
+    assert_eq!(got[2], ("Xqzvwlpt", "", "none"));
+}
+
+#[test]
+fn lookup_json_lines() {
+    let d = scratch("lookup-json");
+    let out = run_in(
+        &d,
+        &["lookup", "--format", "json", "Kazakhastan", "Xqzvwlpt"],
+        b"",
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let objs: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is a JSON object"))
+        .collect();
+    assert_eq!(objs.len(), 2);
+    for o in &objs {
+        let map = o.as_object().expect("object");
+        let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "candidates",
+                "canonical",
+                "id",
+                "input",
+                "match",
+                "score",
+                "type"
+            ]
+        );
+        assert!(map["candidates"].is_array());
+        assert!(map["score"].is_number());
+    }
+    assert_eq!(objs[0]["input"], "Kazakhastan");
+    assert_eq!(objs[0]["canonical"], "Kazakhstan");
+    assert_eq!(objs[0]["id"], "KZ");
+    assert_eq!(objs[0]["type"], "country");
+    assert!(KINDS.contains(&objs[0]["match"].as_str().unwrap()));
+    assert_eq!(objs[1]["input"], "Xqzvwlpt");
+    assert_eq!(objs[1]["canonical"], "");
+    assert_eq!(objs[1]["id"], "");
+    assert_eq!(objs[1]["match"], "none");
+}
+
+// ---------------------------------------------------------------------------------------------
+// User tables
+// ---------------------------------------------------------------------------------------------
+
+const SIMPLE: &str = "alias\tcanonical\nZorbistan\tZorbia\n";
+
+#[test]
+fn user_table_adds_mapping() {
+    let d = scratch("table-simple");
+    write(&d, "t.tsv", SIMPLE);
+    assert_eq!(
+        filter(
+            &d,
+            &["--table", "t.tsv"],
+            "Flights to Zorbistan and Kazakhastan\n"
+        ),
+        "Flights to Zorbia and Kazakhstan\n"
+    );
+    let rows = lookup_rows(&run_in(
+        &d,
+        &["lookup", "--table", "t.tsv", "Zorbistan"],
+        b"",
+    ));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][1], "Zorbia");
+    assert_eq!(rows[0][2], "Zorbia");
+    assert_eq!(rows[0][4], "exact");
+    // Without the table the name is unknown.
+    assert_eq!(
+        filter(&d, &[], "Flights to Zorbistan\n"),
+        "Flights to Zorbistan\n"
+    );
+}
+
+#[test]
+fn user_table_protects_strings() {
+    let d = scratch("table-protect");
+    write(&d, "p.tsv", "alias\tcanonical\nKazakhastan\t\n");
+    let text = "Kazakhastan is the spelling in this quote; KAZAKHASTAN too.\n";
+    assert_eq!(filter(&d, &["--table", "p.tsv"], text), text);
+    // The protection is of that string only.
+    assert_eq!(
+        filter(&d, &["--table", "p.tsv"], "Qasim Jomart Tokayev\n"),
+        "Kassym-Jomart Tokayev\n"
+    );
+    // And without the table it is rewritten.
+    assert_eq!(
+        filter(&d, &[], text),
+        "Kazakhstan is the spelling in this quote; KAZAKHSTAN too.\n"
+    );
+}
+
+#[test]
+fn no_default_tables_uses_only_user_table() {
+    let d = scratch("table-only");
+    write(&d, "t.tsv", SIMPLE);
+    let args = ["--no-default-tables", "--table", "t.tsv"];
+    assert_eq!(
+        filter(&d, &args, "Zorbistan and Kazakhastan\n"),
+        "Zorbia and Kazakhastan\n"
+    );
+    let mut a = vec!["lookup"];
+    a.extend(args);
+    a.extend(["Kazakhstan", "Zorbistan"]);
+    let rows = lookup_rows(&run_in(&d, &a, b""));
+    assert_eq!(rows[0][4], "none");
+    assert_eq!(rows[1][1], "Zorbia");
+    // --no-default-tables without a table is an error.
+    let out = run_in(&d, &["--no-default-tables"], b"x\n");
+    assert_eq!(out.code, Some(2));
+    assert_eq!(out.stderr.lines().count(), 1, "{:?}", out.stderr);
+}
+
+#[test]
+fn tables_lists_defaults_and_user_tables() {
+    let d = scratch("tables-list");
+    write(
+        &d,
+        "t.tsv",
+        "alias\tcanonical\nZorbistan\tZorbia\nZorbstan\tZorbia\nBorel\t\n",
+    );
+    let out = run_in(&d, &["tables", "--table", "t.tsv"], b"");
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    assert_eq!(lines[0], "table\tentities\trows\taliases");
+    let counts = |line: &str, name: &str| -> Vec<u64> {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 4, "{line}");
+        assert_eq!(cols[0], name);
+        cols[1..]
+            .iter()
+            .map(|c| c.parse().expect("a count"))
+            .collect()
+    };
+    let defaults = counts(lines[1], "(embedded defaults)");
+    assert!(
+        defaults[0] > 1000 && defaults[1] >= defaults[0] && defaults[2] >= defaults[0],
+        "{defaults:?}"
+    );
+    let user = counts(lines[2], "t.tsv");
+    assert_eq!(user[0], 2, "entities: Zorbia and the protected Borel");
+    assert_eq!(user[1], 3, "rows");
+    assert!(user[2] >= 3, "aliases: {user:?}");
+    // Without the defaults only the user table is listed.
+    let out = run_in(
+        &d,
+        &["tables", "--no-default-tables", "--table", "t.tsv"],
+        b"",
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert!(lines[1].starts_with("t.tsv\t"));
+}
+
+const BAD: &str = "id\ttype\tname\taliases\tlang\tflags\n\
+KZ\tcountry\tKazakhstan\tKazakstan\ten\n\
+XX\tcountree\tNowhere\n\
+# a comment\n\
+YY\tcity\tSomewhere\ta||b\n\
+ZZ\tcity\tElsewhere\t\tEnglish\n\
+QQ\tcity\tFine\n";
+
+#[test]
+fn tables_check_reports_every_bad_row() {
+    let d = scratch("tables-check");
+    write(&d, "bad.tsv", BAD);
+    let out = run_in(&d, &["tables", "check", "bad.tsv"], b"");
+    assert_eq!(out.code, Some(1), "stderr: {}", out.stderr);
+    assert_eq!(out.stdout, "");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stderr);
+    for (line, n) in lines.iter().zip([3, 5, 6]) {
+        let prefix = format!("bad.tsv:{n}: ");
+        assert!(line.starts_with(&prefix), "{line:?} starts with {prefix:?}");
+        assert!(line.len() > prefix.len(), "{line:?} gives a reason");
+    }
+    assert!(lines[0].contains("countree"), "{}", lines[0]);
+    // A good table passes.
+    write(&d, "good.tsv", SIMPLE);
+    let out = run_in(&d, &["tables", "check", "good.tsv"], b"");
+    assert_eq!(out.code, Some(0), "stderr: {}", out.stderr);
+}
+
+#[test]
+fn bad_table_is_a_one_line_error() {
+    let d = scratch("table-bad");
+    write(&d, "bad.tsv", BAD);
+    let out = run_in(&d, &["--table", "bad.tsv"], b"Kazakhastan\n");
+    assert_eq!(out.code, Some(2), "stderr: {}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert_eq!(out.stderr.lines().count(), 1, "{:?}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("normalize: bad.tsv:3: unknown type \"countree\" (expected one of: "),
+        "{:?}",
+        out.stderr
+    );
+    // The same for lookup; nothing is cached for a bad table.
+    let out = run_in(&d, &["lookup", "--table", "bad.tsv", "x"], b"");
+    assert_eq!(out.code, Some(2), "stderr: {}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{:?}", out.stderr);
+    assert!(
+        out.stderr.starts_with("normalize: bad.tsv:3: "),
+        "{:?}",
+        out.stderr
+    );
+    assert!(idx_files(&d.join("cache")).is_empty());
+    // A missing table: exit 2, one line naming it.
+    let out = run_in(&d, &["--table", "missing.tsv"], b"x\n");
+    assert_eq!(out.code, Some(2), "stderr: {}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{:?}", out.stderr);
+    assert!(
+        out.stderr.starts_with("normalize: missing.tsv: "),
+        "{:?}",
+        out.stderr
+    );
+}
+
+#[test]
+#[ignore = "bug: LoadError's source is printed twice by `{e:#}` (`file:line: reason: file:line: reason`)"]
+fn bad_table_error_states_reason_once() {
+    let d = scratch("table-bad-once");
+    write(&d, "bad.tsv", BAD);
+    let out = run_in(&d, &["--table", "bad.tsv"], b"Kazakhastan\n");
+    assert_eq!(out.code, Some(2));
+    assert_eq!(
+        out.stderr,
+        "normalize: bad.tsv:3: unknown type \"countree\" (expected one of: country, city, person, org, place, other)\n"
+    );
+    let out = run_in(&d, &["--table", "missing.tsv"], b"x\n");
+    assert_eq!(out.code, Some(2));
+    assert_eq!(
+        out.stderr.matches("No such file or directory").count(),
+        1,
+        "{:?}",
+        out.stderr
+    );
+}
+
+#[test]
+#[ignore = "bug: a global option before the subcommand (`normalize --table t.tsv tables`) makes the subcommand name a FILE of the filter (`args_conflicts_with_subcommands`)"]
+fn global_options_before_subcommand() {
+    let d = scratch("global-before-subcommand");
+    write(&d, "t.tsv", SIMPLE);
+    // The documented example: `normalize --table my-names.tsv tables`.
+    let out = run_in(&d, &["--table", "t.tsv", "tables"], b"");
+    assert_eq!(out.code, Some(0), "stderr: {}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    assert!(
+        lines[1].starts_with("(embedded defaults)\t"),
+        "{}",
+        out.stdout
+    );
+    assert!(lines[2].starts_with("t.tsv\t1\t1\t"), "{}", out.stdout);
+    let rows = lookup_rows(&run_in(
+        &d,
+        &["--table", "t.tsv", "lookup", "Zorbistan"],
+        b"",
+    ));
+    assert_eq!(rows[0][1], "Zorbia");
+    let rows = lookup_rows(&run_in(
+        &d,
+        &[
+            "--no-default-tables",
+            "--table",
+            "t.tsv",
+            "lookup",
+            "Kazakhstan",
+        ],
+        b"",
+    ));
+    assert_eq!(rows[0][4], "none");
+    let rows = lookup_rows(&run_in(&d, &["--lang", "de", "lookup", "Kazakhastan"], b""));
+    assert_eq!(rows[0][1], "Kasachstan");
+    let out = run_in(&d, &["--table", "t.tsv", "tables", "check", "t.tsv"], b"");
+    assert_eq!(out.code, Some(0), "stderr: {}", out.stderr);
+}
+
+fn idx_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "idx"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn user_table_is_cached() {
+    let d = scratch("table-cache");
+    let cache = d.join("cache");
+    write(&d, "t.tsv", SIMPLE);
+    assert!(idx_files(&cache).is_empty());
+    let text = "Zorbistan\n";
+    assert_eq!(filter(&d, &["--table", "t.tsv"], text), "Zorbia\n");
+    let idx = idx_files(&cache);
+    assert_eq!(idx.len(), 1, "one compiled index in the cache: {idx:?}");
+    let before = std::fs::read(&idx[0]).unwrap();
+    let mtime = std::fs::metadata(&idx[0]).unwrap().modified().unwrap();
+    // Second run: same result, the cached index is reused, not rewritten.
+    assert_eq!(filter(&d, &["--table", "t.tsv"], text), "Zorbia\n");
+    assert_eq!(idx_files(&cache), idx);
+    assert_eq!(std::fs::read(&idx[0]).unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(&idx[0]).unwrap().modified().unwrap(),
+        mtime
+    );
+
+    // Proof that the second run reads the cache: put the compiled index of another table in
+    // place of this table's; the run then follows the other table.
+    let other = d.join("other");
+    std::fs::create_dir_all(other.join("cache")).unwrap();
+    write(&other, "u.tsv", "alias\tcanonical\nZorbistan\tZorbland\n");
+    assert_eq!(filter(&other, &["--table", "u.tsv"], text), "Zorbland\n");
+    let other_idx = idx_files(&other.join("cache"));
+    assert_eq!(other_idx.len(), 1);
+    std::fs::copy(&other_idx[0], &idx[0]).unwrap();
+    assert_eq!(filter(&d, &["--table", "t.tsv"], text), "Zorbland\n");
+
+    // Changing the table changes the cache key.
+    write(&d, "t.tsv", "alias\tcanonical\nZorbistan\tZorbania\n");
+    assert_eq!(filter(&d, &["--table", "t.tsv"], text), "Zorbania\n");
+    assert_eq!(idx_files(&cache).len(), 2);
+}
+
+#[test]
+fn ambiguous_alias_is_never_rewritten() {
+    let d = scratch("table-ambiguous");
+    write(
+        &d,
+        "amb.tsv",
+        "id\ttype\tname\taliases\tlang\tflags\n\
+zorb-north\tplace\tNorth Zorbia\tZorbo\ten\n\
+zorb-south\tplace\tSouth Zorbia\tZorbo\ten\n",
+    );
+    let text = "The Zorbo question.\n";
+    assert_eq!(filter(&d, &["--table", "amb.tsv"], text), text);
+    assert_eq!(
+        filter(&d, &["--table", "amb.tsv", "--unsafe-fixes"], text),
+        text
+    );
+    // The unambiguous names still work.
+    assert_eq!(
+        filter(&d, &["--table", "amb.tsv"], "North Zorbia\n"),
+        "North Zorbia\n"
+    );
+    let rows = lookup_rows(&run_in(&d, &["lookup", "--table", "amb.tsv", "Zorbo"], b""));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], "Zorbo");
+    assert_eq!(rows[0][1], "");
+    assert_eq!(rows[0][4], "ambiguous");
+    let mut ids: Vec<&str> = rows[0][2].split('|').collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["zorb-north", "zorb-south"]);
+}
