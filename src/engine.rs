@@ -421,12 +421,10 @@ impl Normalizer {
                 !(key.len() > alias.len() && key.starts_with(&alias))
             });
         }
-        if variant {
-            if ctx == Context::Text {
-                infos.retain(|h| {
-                    h.flags & flag::WEAK == 0 && (self.is_home(h.lang) || lang_has(h.lang, "en"))
-                });
-            }
+        if variant && ctx == Context::Text {
+            infos.retain(|h| {
+                h.flags & flag::WEAK == 0 && (self.is_home(h.lang) || lang_has(h.lang, "en"))
+            });
         }
         // The exact spelling (diacritics included) outweighs a folded one of another entity.
         if infos.iter().any(|h| h.text == span) {

@@ -21,22 +21,14 @@ pub const DEFAULT_STATS: &str = env!("NORMALIZE_DEFAULT_STATS");
 /// Problems loading a table.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{0}")]
+    #[error("{path}: {err}")]
+    Io { path: String, err: std::io::Error },
+    #[error(transparent)]
     Table(#[from] TableError),
     #[error("{path}: not UTF-8 text (first bad byte at offset {offset})")]
     Encoding { path: String, offset: usize },
-    #[error("{path}: {source}")]
-    Index {
-        path: String,
-        #[source]
-        source: IndexError,
-    },
+    #[error("{path}: {err}")]
+    Index { path: String, err: IndexError },
 }
 
 /// The embedded default index (no copy, no parsing).
@@ -78,7 +70,7 @@ pub fn read_table(path: &Path) -> Result<(Vec<u8>, Vec<crate::table::Row>), Load
     let label = path.display().to_string();
     let bytes = fs::read(path).map_err(|source| LoadError::Io {
         path: label.clone(),
-        source,
+        err: source,
     })?;
     let text = std::str::from_utf8(&bytes).map_err(|e| LoadError::Encoding {
         path: label.clone(),
@@ -94,7 +86,7 @@ pub fn load_table(path: &Path) -> Result<(Index, BuildStats), LoadError> {
     let label = path.display().to_string();
     let bytes = fs::read(path).map_err(|source| LoadError::Io {
         path: label.clone(),
-        source,
+        err: source,
     })?;
     let hash = content_hash(&bytes);
     let cached = cache_dir().map(|d| d.join(format!("{hash}.idx")));
@@ -122,16 +114,14 @@ pub fn load_table(path: &Path) -> Result<(Index, BuildStats), LoadError> {
     drop(bytes);
     let (index_bytes, stats) = build(&rows).map_err(|e| LoadError::Index {
         path: label.clone(),
-        source: IndexError::Fst(e),
+        err: IndexError::Fst(e),
     })?;
     drop(rows);
     if let Some(c) = &cached {
         let _ = write_atomic(c, &index_bytes);
     }
-    let ix = Index::open(Backing::Owned(index_bytes)).map_err(|source| LoadError::Index {
-        path: label,
-        source,
-    })?;
+    let ix = Index::open(Backing::Owned(index_bytes))
+        .map_err(|err| LoadError::Index { path: label, err })?;
     Ok((ix, stats))
 }
 

@@ -48,6 +48,11 @@ fn cut_point(buf: &[u8], eof: bool) -> Option<usize> {
     if let Some(p) = memchr::memmem::rfind(&buf[half..], b"\n\n") {
         return Some(half + p + 2);
     }
+    // Without a paragraph break, wait for a full block before cutting at a line break, so
+    // that a name wrapped across lines of a short paragraph stays whole.
+    if buf.len() < BLOCK {
+        return None;
+    }
     if let Some(p) = memchr::memrchr(b'\n', buf) {
         return Some(p + 1);
     }

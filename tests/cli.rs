@@ -565,7 +565,6 @@ fn bad_table_is_a_one_line_error() {
 }
 
 #[test]
-#[ignore = "bug: LoadError's source is printed twice by `{e:#}` (`file:line: reason: file:line: reason`)"]
 fn bad_table_error_states_reason_once() {
     let d = scratch("table-bad-once");
     write(&d, "bad.tsv", BAD);
@@ -586,7 +585,6 @@ fn bad_table_error_states_reason_once() {
 }
 
 #[test]
-#[ignore = "bug: a global option before the subcommand (`normalize --table t.tsv tables`) makes the subcommand name a FILE of the filter (`args_conflicts_with_subcommands`)"]
 fn global_options_before_subcommand() {
     let d = scratch("global-before-subcommand");
     write(&d, "t.tsv", SIMPLE);

@@ -28,7 +28,7 @@ const AFTER: &str = "Examples:
 Exit status: 0 on success, 2 on an error (bad table, unreadable file).";
 
 #[derive(Parser, Debug)]
-#[command(name = "normalize", version, about = ABOUT, after_help = AFTER, args_conflicts_with_subcommands = true)]
+#[command(name = "normalize", version, about = ABOUT, after_help = AFTER)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
