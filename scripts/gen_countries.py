@@ -10,7 +10,7 @@ Usage:
                                                      #       or an npm --prefix dir
     options: --out PATH (default data/countries.tsv next to this script's repo)
 
-Output format: see data/FORMAT.md. Counts are printed to stderr.
+Output format: see data/README.md ("Table format"). Counts are printed to stderr.
 
 Hand-written parts (review these by eye; everything else comes from CLDR):
     CANONICAL   English canonical name where CLDR's English display name is not press usage

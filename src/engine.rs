@@ -418,7 +418,7 @@ impl Normalizer {
             let key = name_key(span);
             infos.retain(|h| {
                 let alias = name_key(h.text);
-                !(key.len() > alias.len() && key.starts_with(&alias))
+                key.contains(' ') || !(key.len() > alias.len() && key.starts_with(&alias))
             });
         }
         if variant && ctx == Context::Text {
