@@ -403,7 +403,10 @@ impl Normalizer {
                 !is_acronym(h.text) || h.text == span || (is_all_upper(span) && !variant)
             });
         }
-        if infos.iter().any(|h| h.flags & flag::NEVER != 0) {
+        if variant {
+            // Near a protected word is not the protected word: those hits simply do not count.
+            infos.retain(|h| h.flags & flag::NEVER == 0);
+        } else if infos.iter().any(|h| h.flags & flag::NEVER != 0) {
             return Decision::Leave;
         }
         if let Some(t) = self.opts.only_type {
@@ -412,7 +415,7 @@ impl Normalizer {
         if variant {
             infos.retain(|h| h.flags & flag::NOFUZZY == 0 && !is_acronym(h.text));
         }
-        if kind == MatchKind::Fuzzy {
+        if kind == MatchKind::Fuzzy && ctx == Context::Text {
             // A known name followed by more letters is a derived word (Moldovan, Kazakhstani),
             // not a misspelling.
             let key = name_key(span);
@@ -669,8 +672,25 @@ impl Normalizer {
 
     /// Resolves one name, as `lookup` and CSV cells do.
     pub fn resolve(&self, input: &str) -> Resolution {
-        let mut name = input.trim();
-        let mut key = name_key(name);
+        let name = input.trim();
+        let key = name_key(name);
+        let r = self.resolve_key(name, key.clone());
+        if r.how != "none" {
+            return r;
+        }
+        // An official long form: "Republic of Zaire", "Республика Казахстан".
+        if let Some(short) = crate::designators::strip(&key) {
+            let r = self.resolve_key(&short, short.clone());
+            if r.entity.as_ref().is_some_and(|e| e.kind == "country") {
+                return r;
+            }
+        }
+        r
+    }
+
+    fn resolve_key(&self, name: &str, key: String) -> Resolution {
+        let mut name = name;
+        let mut key = key;
         // "the Netherlands": the article is not part of the name unless a table says so.
         if let Some(rest) = key.strip_prefix("the ") {
             if self

@@ -5,6 +5,7 @@
 //! user tables, then [`Normalizer::find`] matches in text, [`Normalizer::resolve`] single names,
 //! and [`apply`] rewrites text with the matches whose fix is to be applied.
 
+pub mod designators;
 pub mod dict;
 pub mod engine;
 pub mod fold;

@@ -1,0 +1,145 @@
+//! State designators: the words around a country's short name in its official long form
+//! ("Republic of", "Kingdom of", "Республика", "Республикасы", "Bundesrepublik"). A value that
+//! does not resolve as written is retried without them, and only a country is accepted then.
+
+/// Designators that precede the name, as name keys (folded, words joined by spaces), longest
+/// first within a language.
+const PREFIXES: &[&str] = &[
+    // English
+    "federal democratic republic of",
+    "democratic socialist republic of",
+    "people's democratic republic of",
+    "federal republic of",
+    "islamic republic of",
+    "socialist republic of",
+    "people's republic of",
+    "democratic republic of",
+    "united republic of",
+    "arab republic of",
+    "co-operative republic of",
+    "plurinational state of",
+    "bolivarian republic of",
+    "republic of",
+    "kingdom of",
+    "state of",
+    "commonwealth of",
+    "union of",
+    "dominion of",
+    "principality of",
+    "grand duchy of",
+    "sultanate of",
+    "emirate of",
+    "federation of",
+    "independent state of",
+    "hashemite kingdom of",
+    // Russian, Ukrainian, Belarusian
+    "федеративная республика",
+    "исламская республика",
+    "социалистическая республика",
+    "арабская республика",
+    "республика",
+    "королевство",
+    "государство",
+    "княжество",
+    "султанат",
+    "республіка",
+    "королівство",
+    "рэспубліка",
+    // German
+    "bundesrepublik",
+    "islamische republik",
+    "republik",
+    "konigreich",
+    "furstentum",
+    "staat",
+    // French
+    "republique federale d'",
+    "republique islamique d'",
+    "republique du",
+    "republique de",
+    "republique d'",
+    "royaume du",
+    "royaume de",
+    "etat de",
+    "etat d'",
+    "principaute de",
+    // Spanish, Portuguese, Italian
+    "republica federal de",
+    "republica islamica de",
+    "republica de",
+    "republica da",
+    "republica do",
+    "reino de",
+    "reino da",
+    "estado de",
+    "repubblica federale di",
+    "repubblica islamica dell'",
+    "repubblica di",
+    "repubblica del",
+    "regno di",
+    "regno del",
+    "stato di",
+];
+
+/// Designators that follow the name (Turkic languages), as name keys.
+const SUFFIXES: &[&str] = &[
+    "республикасы",
+    "республикаси",
+    "respublikasi",
+    "respublikasy",
+    "cumhuriyeti",
+];
+
+/// The key without a leading or trailing state designator, if it had one and something is left.
+pub fn strip(key: &str) -> Option<String> {
+    for p in PREFIXES {
+        if let Some(rest) = key.strip_prefix(p) {
+            // The designator must end at a word boundary, or at an apostrophe (d', dell').
+            let rest = if p.ends_with('\'') {
+                Some(rest)
+            } else {
+                rest.strip_prefix(' ')
+            };
+            if let Some(rest) = rest.map(str::trim).filter(|r| !r.is_empty()) {
+                let rest = rest.strip_prefix("the ").unwrap_or(rest);
+                return Some(rest.to_string());
+            }
+        }
+    }
+    for s in SUFFIXES {
+        if let Some(rest) = key.strip_suffix(s) {
+            if let Some(rest) = rest.strip_suffix(' ').filter(|r| !r.is_empty()) {
+                return Some(rest.to_string());
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokens::name_key;
+
+    #[test]
+    fn strips_designators() {
+        assert_eq!(
+            strip(&name_key("Republic of Zaire")).as_deref(),
+            Some("zaire")
+        );
+        assert_eq!(
+            strip(&name_key("Республика Казахстан")).as_deref(),
+            Some("казахстан")
+        );
+        assert_eq!(
+            strip(&name_key("Қазақстан Республикасы")).as_deref(),
+            Some("қазақстан")
+        );
+        assert_eq!(
+            strip(&name_key("République du Congo")).as_deref(),
+            Some("congo")
+        );
+        assert_eq!(strip(&name_key("Republic")), None);
+        assert_eq!(strip(&name_key("Republican Party")), None);
+    }
+}
