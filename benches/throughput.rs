@@ -243,14 +243,24 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     let text = corpus(size);
+    if let Some(i) = std::env::args().position(|a| a == "--dump") {
+        let path = std::env::args().nth(i + 1).expect("--dump PATH");
+        std::fs::write(&path, &text).unwrap();
+        println!("wrote {path}");
+        return;
+    }
     println!(
         "corpus: {:.1} MB of generated news-like prose",
         text.len() as f64 / 1e6
     );
 
     // In process, one thread: normalize vs the aho-corasick baseline over the same aliases.
-    let nz =
-        normalize::Normalizer::load(true, &[] as &[&str], normalize::Options::default()).unwrap();
+    // As the text filter runs: safe fixes only, so no work spent on mere suggestions.
+    let opts = normalize::Options {
+        suggestions: false,
+        ..normalize::Options::default()
+    };
+    let nz = normalize::Normalizer::load(true, &[] as &[&str], opts).unwrap();
     let ix = &nz.indexes()[0];
     let mut pairs = Vec::new();
     for a in 0..ix.alias_count() as u32 {

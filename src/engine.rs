@@ -144,6 +144,9 @@ pub struct Options {
     pub former: bool,
     /// Only entities of this type (index into `TYPES`).
     pub only_type: Option<u8>,
+    /// Look for findings that can only be suggestions (two-edit misspellings, short words).
+    /// The text filter applying safe fixes only turns this off to save work.
+    pub suggestions: bool,
 }
 
 impl Default for Options {
@@ -153,6 +156,7 @@ impl Default for Options {
             explicit_lang: false,
             former: false,
             only_type: None,
+            suggestions: true,
         }
     }
 }
@@ -277,6 +281,34 @@ fn romanisation_of(span: &str, target: &str) -> bool {
     !is_latin_text(target) || undoubled(span) != undoubled(target)
 }
 
+/// A replacement for a name wrapped across lines keeps the line break where the text had it
+/// (`Qasim Jomart\nTokayev` -> `Kassym-Jomart\nTokayev`), when both have the same words.
+fn keep_line_breaks(found: &str, replacement: &str) -> String {
+    let fw = crate::tokens::words(found);
+    let rw = crate::tokens::words(replacement);
+    if fw.len() != rw.len() || fw.len() < 2 {
+        return replacement.to_string();
+    }
+    let mut out = String::with_capacity(replacement.len() + 2);
+    out.push_str(&replacement[..rw[0].end]);
+    for k in 1..rw.len() {
+        let fgap = &found[fw[k - 1].end..fw[k].start];
+        let rgap = &replacement[rw[k - 1].end..rw[k].start];
+        match fgap.find('\n') {
+            // A hyphen of the name stays, at the end of the line (`Kassym-\nJomart`).
+            Some(nl) if !rgap.trim().is_empty() => {
+                out.push_str(rgap.trim_end());
+                out.push_str(&fgap[nl..]);
+            }
+            Some(_) => out.push_str(fgap),
+            None => out.push_str(rgap),
+        }
+        out.push_str(&replacement[rw[k].start..rw[k].end]);
+    }
+    out.push_str(&replacement[rw[rw.len() - 1].end..]);
+    out
+}
+
 /// Applies the case style of `found` to `target`: all-capitals stays all-capitals.
 pub fn keep_case(found: &str, target: &str) -> String {
     if is_all_upper(found) && !is_all_upper(target) {
@@ -306,20 +338,61 @@ impl Normalizer {
         let a = ix.alias(hit.alias);
         let r = ix.row(a.row);
         let e = ix.entity(r.entity);
+        let (id, kind) = self.entity_of(hit.ix as usize, e.id, e.kind);
         HitInfo {
             text: a.text,
             name: r.name,
             lang: r.lang,
             flags: r.flags,
-            id: e.id,
-            kind: self.entity_kind(e.id).unwrap_or(e.kind),
+            id,
+            kind,
         }
     }
 
-    fn entity_kind(&self, id: &str) -> Option<u8> {
-        self.indexes
+    /// The entity an entity of index `ix` stands for. Ids shared across indexes are one entity.
+    /// A user's simple-format entry (`alias<TAB>canonical`, type `other`) whose canonical is a
+    /// name of exactly one entity of an earlier table joins that entity, so that adding
+    /// `Kazakstann -> Kazakhstan` does not create a second "Kazakhstan".
+    fn entity_of<'a>(&'a self, ix: usize, id: &'a str, kind: u8) -> (&'a str, u8) {
+        if let Some(k) = self.indexes[..ix]
             .iter()
-            .find_map(|ix| ix.entity_by_id(id).map(|e| ix.entity(e).kind))
+            .find_map(|earlier| earlier.entity_by_id(id).map(|e| earlier.entity(e).kind))
+        {
+            return (id, k);
+        }
+        if ix == 0 || TYPES[kind as usize] != "other" {
+            return (id, kind);
+        }
+        let key = name_key(id);
+        let mut found: Option<(&'a str, u8)> = None;
+        for earlier in &self.indexes[..ix] {
+            let Some(v) = earlier.get(KeyMap::Fold, &key) else {
+                continue;
+            };
+            let mut list = Vec::new();
+            earlier.postings(v, &mut list);
+            for a in list {
+                let row = earlier.row(earlier.alias(a).row);
+                if row.name != id || row.flags & (flag::FORMER | flag::NEVER) != 0 {
+                    continue;
+                }
+                let e = earlier.entity(row.entity);
+                match found {
+                    None => found = Some((e.id, e.kind)),
+                    Some((fid, _)) if fid == e.id => {}
+                    Some(_) => return (id, kind),
+                }
+            }
+        }
+        found.unwrap_or((id, kind))
+    }
+
+    /// The type of the entity with this id, if a loaded table has it.
+    pub fn entity_type(&self, id: &str) -> Option<&'static str> {
+        self.indexes.iter().find_map(|ix| {
+            ix.entity_by_id(id)
+                .map(|e| TYPES[ix.entity(e).kind as usize])
+        })
     }
 
     /// The canonical name of an entity in `lang` (fallback English, then its first name).
@@ -408,6 +481,10 @@ impl Normalizer {
             infos.retain(|h| h.flags & flag::NEVER == 0);
         } else if infos.iter().any(|h| h.flags & flag::NEVER != 0) {
             return Decision::Leave;
+        }
+        if ctx == Context::Cell && kind == MatchKind::Folded && span.is_ascii() {
+            // A small place needs its diacritics: "Bush" is not the village "Būsh".
+            infos.retain(|h| h.text.is_ascii() || h.flags & flag::NOFUZZY == 0);
         }
         if let Some(t) = self.opts.only_type {
             infos.retain(|h| h.kind == t);
@@ -526,6 +603,9 @@ impl Normalizer {
                     Some(Cow::Owned(self.canonical(id, lang))),
                     Note::OtherLanguage,
                 )
+            } else if h.lang != "und" && !variant {
+                // A correct name in another language: reported for information only.
+                (1, None, Note::OtherLanguage)
             } else {
                 (0, None, Note::OtherLanguage)
             };
@@ -539,11 +619,12 @@ impl Normalizer {
         }
         let (prio, target, mut note, _) = best.expect("non-empty hits");
         let Some(target) = target else {
-            if prio == 1 && note == Note::Former {
+            let canonical = keep_case(span, &self.canonical(id, lang));
+            if prio == 1 && canonical != span {
                 return Decision::Report(Match {
                     start: 0,
                     end: 0,
-                    replacement: Some(keep_case(span, &self.canonical(id, lang))),
+                    replacement: Some(canonical),
                     kind,
                     distance,
                     score,
@@ -565,9 +646,12 @@ impl Normalizer {
         if kind == MatchKind::Translit && is_latin_text(span) && !romanisation_of(span, &target) {
             return Decision::NoMatch;
         }
-        let replacement = keep_case(span, &target);
+        let mut replacement = keep_case(span, &target);
         if replacement == span {
             return Decision::Leave;
+        }
+        if span.contains('\n') {
+            replacement = keep_line_breaks(span, &replacement);
         }
         let lower = !has_upper(span);
         if lower && has_upper(&replacement) {
@@ -590,8 +674,8 @@ impl Normalizer {
                     // People's surnames have real neighbours (Tokarev, Tokayev): only suggest.
                     let len = name_key(span).chars().count();
                     let min_len = match TYPES[ekind as usize] {
-                        "country" | "org" => 7,
-                        "city" => 8,
+                        "country" | "org" => SAFE_FUZZY_MIN_LEN,
+                        "city" => SAFE_FUZZY_MIN_LEN + 1,
                         _ => usize::MAX,
                     };
                     if distance <= 1 && len >= min_len {
@@ -746,7 +830,7 @@ impl Normalizer {
                     if max == 0 {
                         return Resolution::none();
                     }
-                    let (h, d) = self.fuzzy_hits(KeyMap::Fold, &key, max);
+                    let (h, d) = self.fuzzy_hits(KeyMap::Fuzzy, &key, max);
                     if h.is_empty() && !skel.is_empty() {
                         let (h2, d2) = self.fuzzy_hits(KeyMap::Skeleton, &skel, max.min(1));
                         (h2, MatchKind::Fuzzy, d2)
@@ -792,6 +876,9 @@ impl Normalizer {
         }
     }
 }
+
+/// Shortest misspelt word (letters) whose one-edit correction can be a safe fix.
+pub const SAFE_FUZZY_MIN_LEN: usize = 7;
 
 /// Edits allowed for a name of `len` letters: none up to 4, one up to 8, two beyond.
 pub fn fuzzy_budget(len: usize) -> u32 {

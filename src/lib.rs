@@ -5,13 +5,19 @@
 //! user tables, then [`Normalizer::find`] matches in text, [`Normalizer::resolve`] single names,
 //! and [`apply`] rewrites text with the matches whose fix is to be applied.
 
+pub mod config;
+pub mod csvfix;
 pub mod designators;
 pub mod dict;
+pub mod directives;
 pub mod engine;
 pub mod fold;
 pub mod index;
 pub mod load;
+pub mod lsp;
 pub mod matcher;
+pub mod prose;
+pub mod report;
 pub mod table;
 pub mod tokens;
 pub mod translit;

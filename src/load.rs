@@ -36,19 +36,27 @@ pub fn default_index() -> Index {
     Index::open(Backing::Static(DEFAULT_INDEX)).expect("embedded default index is valid")
 }
 
-/// A 128-bit content hash (two FNV-1a variants), hex.
+/// A 128-bit content hash of the table bytes (two independent 64-bit multiply-rotate lanes
+/// over 8-byte words), salted with the index format and crate version, as hex.
 fn content_hash(bytes: &[u8]) -> String {
-    let mut a: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut b: u64 = 0x6c62_272e_07bb_0142;
-    for &x in MAGIC
-        .iter()
-        .chain(env!("CARGO_PKG_VERSION").as_bytes())
-        .chain(bytes)
-    {
-        a = (a ^ x as u64).wrapping_mul(0x0100_0000_01b3);
-        b = (b ^ x as u64)
-            .wrapping_mul(0x0000_0100_0000_01b3)
-            .rotate_left(7);
+    let mut a: u64 = 0x243f_6a88_85a3_08d3;
+    let mut b: u64 = 0x1319_8a2e_0370_7344;
+    let salt = [&MAGIC[..], env!("CARGO_PKG_VERSION").as_bytes()].concat();
+    for part in [&salt[..], bytes] {
+        let mut chunks = part.chunks_exact(8);
+        for c in &mut chunks {
+            let x = u64::from_le_bytes(c.try_into().unwrap());
+            a = (a ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+            b = (b.rotate_left(17) ^ x).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+        }
+        for &x in chunks.remainder() {
+            a = (a ^ x as u64)
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .rotate_left(29);
+            b = (b.rotate_left(17) ^ x as u64).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+        }
+        a ^= part.len() as u64;
+        b ^= (part.len() as u64).rotate_left(32);
     }
     format!("{a:016x}{b:016x}")
 }
@@ -84,11 +92,25 @@ pub fn read_table(path: &Path) -> Result<(Vec<u8>, Vec<crate::table::Row>), Load
 /// (and cached when the cache directory is writable).
 pub fn load_table(path: &Path) -> Result<(Index, BuildStats), LoadError> {
     let label = path.display().to_string();
-    let bytes = fs::read(path).map_err(|source| LoadError::Io {
+    let file = fs::File::open(path).map_err(|err| LoadError::Io {
         path: label.clone(),
-        err: source,
+        err,
     })?;
-    let hash = content_hash(&bytes);
+    // SAFETY: the table is only read; a concurrent writer can at worst make this run see mixed
+    // content, which then fails validation or yields a cache entry for exactly that content.
+    let map = unsafe { memmap2::Mmap::map(&file) };
+    let owned;
+    let bytes: &[u8] = match &map {
+        Ok(m) => m,
+        Err(_) => {
+            owned = fs::read(path).map_err(|err| LoadError::Io {
+                path: label.clone(),
+                err,
+            })?;
+            &owned
+        }
+    };
+    let hash = content_hash(bytes);
     let cached = cache_dir().map(|d| d.join(format!("{hash}.idx")));
     if let Some(c) = &cached {
         if let Ok(f) = fs::File::open(c) {
@@ -106,12 +128,11 @@ pub fn load_table(path: &Path) -> Result<(Index, BuildStats), LoadError> {
             }
         }
     }
-    let text = std::str::from_utf8(&bytes).map_err(|e| LoadError::Encoding {
+    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::Encoding {
         path: label.clone(),
         offset: e.valid_up_to(),
     })?;
     let rows = parse(&label, text)?;
-    drop(bytes);
     let (index_bytes, stats) = build(&rows).map_err(|e| LoadError::Index {
         path: label.clone(),
         err: IndexError::Fst(e),

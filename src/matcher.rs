@@ -10,10 +10,13 @@
 //! capitalised words of a text are judged once.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::engine::{fuzzy_budget, Context, Decision, Hit, Match, MatchKind, Normalizer};
+use crate::engine::{
+    fuzzy_budget, Context, Decision, Fix, Hit, Match, MatchKind, Normalizer, SAFE_FUZZY_MIN_LEN,
+};
 use crate::fold::fold_into;
-use crate::index::layout::word_hash;
+use crate::index::layout::{ascii_word_hash, word_hash};
 use crate::index::{Cursor, KeyMap};
 use crate::tokens::{for_each_word, Word};
 use crate::translit::skeleton_into;
@@ -25,12 +28,50 @@ const MAX_VARIANT_WORDS: usize = 4;
 /// Cached words before the cache is cleared (bounds memory on endless input).
 const CACHE_LIMIT: usize = 200_000;
 
-/// Reusable scanning state: buffers and the cache of words that start no variant.
+/// A small fast hasher for the per-stream word caches (keys are short words from the text).
+#[derive(Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let x = u64::from_le_bytes(c.try_into().unwrap());
+            h = (h.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        self.0 = h;
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordMap<V> = HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>;
+
+/// What the exact phase found for a word that cannot begin a longer name (memoised).
+#[derive(Clone)]
+enum Single {
+    /// No name at this word.
+    Nothing,
+    /// A one-word name to leave alone.
+    Leave,
+    /// A one-word finding (its offsets are set where it is used).
+    Report(Box<Match>),
+}
+
+/// Reusable scanning state: buffers and the per-stream caches of words already judged.
 #[derive(Default)]
 pub struct Scanner {
     words: Vec<Word>,
-    no_variant: HashMap<Box<str>, ()>,
-    fuzzy: HashMap<Box<str>, (Vec<Hit>, u32)>,
+    no_variant: WordMap<()>,
+    fuzzy: WordMap<(Vec<Hit>, u32)>,
+    exact: WordMap<Single>,
     buf: String,
 }
 
@@ -61,24 +102,23 @@ impl Normalizer {
         let mut i = 0;
         while i < words.len() {
             let mut leave_n = 0;
-            if let Some((n, hits)) = self.longest_exact(text, &words, i, &mut sc.buf) {
-                let span = &text[words[i].start..words[i + n - 1].end];
-                let kind = if hits.iter().any(|h| self.alias_text(*h) == span) {
-                    MatchKind::Exact
-                } else {
-                    MatchKind::Folded
-                };
-                match self.decide(span, &hits, kind, 0, Context::Text) {
-                    Decision::Report(mut m) => {
-                        m.start = words[i].start;
-                        m.end = words[i + n - 1].end;
+            // A finding for information only (a former name, a name in another language) does
+            // not stop a longer variant starting at the same word.
+            let mut info: Option<Match> = None;
+            match self.exact_at(text, &words, i, sc) {
+                Some((n, Decision::Report(mut m))) => {
+                    m.start = words[i].start;
+                    m.end = words[i + n - 1].end;
+                    if m.fix != Fix::Info {
                         out.push(m);
                         i += n;
                         continue;
                     }
-                    Decision::Leave => leave_n = n,
-                    Decision::NoMatch => {}
+                    info = Some(m);
+                    leave_n = n;
                 }
+                Some((n, Decision::Leave)) => leave_n = n,
+                _ => {}
             }
             // After a name left alone, only a longer variant span may still apply.
             let longer_possible = leave_n == 0
@@ -88,44 +128,93 @@ impl Normalizer {
                         .chars()
                         .next()
                         .is_some_and(char::is_uppercase));
-            if !longer_possible {
-                i += leave_n;
-                continue;
-            }
-            if let Some((n, m)) = self.variant(text, &words, i, sc) {
-                if n > leave_n {
-                    out.push(m);
-                    i += n;
-                    continue;
+            if longer_possible {
+                if let Some((n, m)) = self.variant(text, &words, i, sc) {
+                    if n > leave_n {
+                        out.push(m);
+                        i += n;
+                        continue;
+                    }
                 }
             }
+            out.extend(info);
             i += leave_n.max(1);
         }
         sc.words = words;
         out
     }
 
+    /// The exact phase at word `i`: the longest name and its decision, memoised for words that
+    /// cannot begin a longer name.
+    fn exact_at(
+        &self,
+        text: &str,
+        words: &[Word],
+        i: usize,
+        sc: &mut Scanner,
+    ) -> Option<(usize, Decision)> {
+        let w = words[i];
+        let word = &text[w.start..w.end];
+        let lower = word.as_bytes()[0].is_ascii_lowercase()
+            || word.chars().next().is_some_and(char::is_lowercase);
+        let h = if word.is_ascii() {
+            ascii_word_hash(word.as_bytes())
+        } else {
+            fold_word(text, w, &mut sc.buf);
+            word_hash(sc.buf.as_bytes())
+        };
+        if !self.indexes.iter().any(|ix| ix.may_start(h, lower)) {
+            return None;
+        }
+        if let Some(single) = sc.exact.get(word) {
+            return match single {
+                Single::Nothing => None,
+                Single::Leave => Some((1, Decision::Leave)),
+                Single::Report(m) => Some((1, Decision::Report((**m).clone()))),
+            };
+        }
+        let (found, continues) = self.longest_exact(text, words, i, lower, h, &mut sc.buf);
+        let decision = found.map(|(n, hits)| {
+            let span = &text[w.start..words[i + n - 1].end];
+            let kind = if hits.iter().any(|h| self.alias_text(*h) == span) {
+                MatchKind::Exact
+            } else {
+                MatchKind::Folded
+            };
+            (n, self.decide(span, &hits, kind, 0, Context::Text))
+        });
+        if !continues {
+            if sc.exact.len() >= CACHE_LIMIT {
+                sc.exact.clear();
+            }
+            let single = match &decision {
+                None | Some((_, Decision::NoMatch)) => Single::Nothing,
+                Some((_, Decision::Leave)) => Single::Leave,
+                Some((_, Decision::Report(m))) => Single::Report(Box::new(m.clone())),
+            };
+            sc.exact.insert(word.into(), single);
+        }
+        decision
+    }
+
     fn alias_text(&self, h: Hit) -> &str {
         self.indexes[h.ix as usize].alias(h.alias).text
     }
 
-    /// The longest run of words from `i` that is a folded key in some index, with its hits.
+    /// The longest run of words from `i` that is a folded key in some index, with its hits;
+    /// and whether some key continues past the first word (so a longer name may follow).
+    #[allow(clippy::type_complexity)]
     fn longest_exact(
         &self,
         text: &str,
         words: &[Word],
         i: usize,
+        lower: bool,
+        h: u64,
         buf: &mut String,
-    ) -> Option<(usize, Vec<Hit>)> {
-        let lower = text[words[i].start..]
-            .chars()
-            .next()
-            .is_some_and(char::is_lowercase);
+    ) -> (Option<(usize, Vec<Hit>)>, bool) {
         fold_word(text, words[i], buf);
-        let h = word_hash(buf.as_bytes());
-        if !self.indexes.iter().any(|ix| ix.may_start(h, lower)) {
-            return None;
-        }
+        let mut continues = false;
         let mut best_n = 0;
         let mut found: Vec<(usize, u16, u64)> = Vec::new();
         let mut next = String::new();
@@ -140,10 +229,17 @@ impl Normalizer {
             if let Some(v) = cur.value() {
                 found.push((1, ixn as u16, v));
             }
+            if !cur.step(b" ") {
+                continue;
+            }
+            continues = true;
             let mut k = i + 1;
             while k < words.len() && k - i < MAX_WORDS && words[k].joins {
                 fold_word(text, words[k], &mut next);
-                if !cur.step(b" ") || !cur.step(next.as_bytes()) {
+                if k > i + 1 && !cur.step(b" ") {
+                    break;
+                }
+                if !cur.step(next.as_bytes()) {
                     break;
                 }
                 if let Some(v) = cur.value() {
@@ -156,7 +252,7 @@ impl Normalizer {
             best_n = best_n.max(*n);
         }
         if best_n == 0 {
-            return None;
+            return (None, continues);
         }
         let mut hits = Vec::new();
         let mut list = Vec::new();
@@ -167,7 +263,7 @@ impl Normalizer {
                 hits.extend(list.iter().map(|&a| Hit { ix: ixn, alias: a }));
             }
         }
-        Some((best_n, hits))
+        (Some((best_n, hits)), continues)
     }
 
     /// The variant phase at word `i`: romanisation skeletons, then edit distance.
@@ -272,7 +368,14 @@ impl Normalizer {
         }
         // Edit distance, one word.
         let len = folded.chars().count();
-        let max = fuzzy_budget(len);
+        let max = if self.opts.suggestions {
+            fuzzy_budget(len)
+        } else if len >= SAFE_FUZZY_MIN_LEN {
+            // Only one edit on a long word can be a safe fix.
+            1
+        } else {
+            0
+        };
         // A word inside a run of unknown capitalised words is part of a name we do not know
         // (Abdel Fattah el-Sisi): not a misspelling of a shorter name.
         let unknown_cap = |k: usize| {
@@ -284,8 +387,8 @@ impl Normalizer {
                 !crate::dict::is_known_word(&f)
             }
         };
-        let inside_name = (w.joins && i > 0 && unknown_cap(i - 1))
-            || (i + 1 < words.len() && words[i + 1].joins && unknown_cap(i + 1));
+        let inside_name = (w.tight && i > 0 && unknown_cap(i - 1))
+            || (i + 1 < words.len() && words[i + 1].tight && unknown_cap(i + 1));
         if max > 0 && cased && !inside_name {
             if sc.fuzzy.len() >= CACHE_LIMIT {
                 sc.fuzzy.clear();
@@ -293,7 +396,7 @@ impl Normalizer {
             let (hits, d) = sc
                 .fuzzy
                 .entry(folded.as_str().into())
-                .or_insert_with(|| self.fuzzy_hits(KeyMap::Fold, &folded, max))
+                .or_insert_with(|| self.fuzzy_hits(KeyMap::Fuzzy, &folded, max))
                 .clone();
             if !hits.is_empty() {
                 if let Decision::Report(mut m) =

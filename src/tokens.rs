@@ -18,6 +18,9 @@ pub struct Word {
     pub end: usize,
     /// The gap between the previous word and this one may lie inside a name.
     pub joins: bool,
+    /// The gap before this word is only spaces, tabs or one hyphen on the same line: the two
+    /// words read as one phrase (no line break, no full stop between them).
+    pub tight: bool,
 }
 
 #[inline]
@@ -60,6 +63,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
     let n = bytes.len();
     // State of the gap since the last word.
     let mut gap_ok = false;
+    let mut gap_tight = false;
     let (mut newlines, mut dashes, mut dots) = (0u8, 0u8, 0u8);
     let mut have_prev = false;
     while i < n {
@@ -73,6 +77,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
         if !is_word_char(c) {
             if have_prev && gap_ok {
                 gap_ok = gap_allows(c, &mut newlines, &mut dashes, &mut dots);
+                gap_tight &= gap_ok && (c == ' ' || c == '\t' || c == '\u{00A0}' || is_dash(c));
             }
             i += len;
             continue;
@@ -119,9 +124,11 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
             start,
             end,
             joins: have_prev && gap_ok,
+            tight: have_prev && gap_ok && gap_tight,
         });
         have_prev = true;
         gap_ok = resume.is_none();
+        gap_tight = gap_ok;
         newlines = 0;
         dashes = 0;
         dots = 0;

@@ -271,15 +271,19 @@ fn variant_fixed_after_same_word_inside_name() {
 }
 
 /// A name wrapped across two lines of a paragraph is seen whole, whether or not the input ends
-/// with a line break.
+/// with a line break; the rewrite keeps the line break (and the name's hyphen before it).
 #[test]
 fn name_wrapped_across_lines_without_final_newline() {
     assert_eq!(
         run_str("Talks with Qasim\nJomart Tokayev\n"),
-        "Talks with Kassym-Jomart Tokayev\n"
+        "Talks with Kassym-\nJomart Tokayev\n"
     );
     assert_eq!(
         run_str("Talks with Qasim\nJomart Tokayev"),
-        "Talks with Kassym-Jomart Tokayev"
+        "Talks with Kassym-\nJomart Tokayev"
+    );
+    assert_eq!(
+        run_str("Talks with Qasim Jomart\n  Tokayev"),
+        "Talks with Kassym-Jomart\n  Tokayev"
     );
 }

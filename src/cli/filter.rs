@@ -33,7 +33,7 @@ fn open(path: &PathBuf) -> Result<Box<dyn Read>> {
 }
 
 pub fn run(args: &FilterArgs, tables: &TableArgs) -> Result<u8> {
-    let nz = tables.normalizer()?;
+    let nz = tables.normalizer_with(args.unsafe_fixes)?;
     let apply = if args.unsafe_fixes {
         Apply::Suggested
     } else {

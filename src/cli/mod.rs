@@ -1,7 +1,10 @@
 //! Command-line definition and dispatch.
 
+mod check;
+mod csv;
 mod filter;
 mod lookup;
+mod lsp;
 mod tables;
 
 use std::path::PathBuf;
@@ -24,8 +27,9 @@ const AFTER: &str = "Examples:
   normalize lookup \"Kasym-Zhomart Tokaev\" Токаев Alma-Ata
   normalize --table my-names.tsv tables
   normalize tables check my-names.tsv
+  normalize check drafts/                  # diagnostics; --write applies the safe fixes
 
-Exit status: 0 on success, 2 on an error (bad table, unreadable file).";
+Exit status: 0 on success, 1 when `check` found something, 2 on an error (bad table, unreadable file).";
 
 #[derive(Parser, Debug)]
 #[command(name = "normalize", version, about = ABOUT, after_help = AFTER)]
@@ -61,6 +65,11 @@ pub struct TableArgs {
 
 impl TableArgs {
     pub fn normalizer(&self) -> Result<Normalizer> {
+        self.normalizer_with(true)
+    }
+
+    /// A normalizer; `suggestions: false` skips work that can only find suggestions.
+    pub fn normalizer_with(&self, suggestions: bool) -> Result<Normalizer> {
         let only_type = match &self.only_type {
             None => None,
             Some(t) => Some(normalize::table::type_code(t).with_context(|| {
@@ -87,6 +96,7 @@ impl TableArgs {
             explicit_lang: self.lang.is_some(),
             former: self.former,
             only_type,
+            suggestions,
         };
         Ok(Normalizer::load(
             !self.no_default_tables,
@@ -100,8 +110,14 @@ impl TableArgs {
 enum Command {
     /// Resolve names: one tab-separated row per name (or per line of standard input).
     Lookup(lookup::LookupArgs),
+    /// Fix name columns of a CSV file: byte-exact elsewhere, with ids, reports and a review loop.
+    Csv(csv::CsvArgs),
+    /// Report variant and misspelt names in files, with line:column, evidence and fixes.
+    Check(check::CheckArgs),
     /// List the loaded tables, or check user tables (`tables check FILE...`).
     Tables(tables::TablesArgs),
+    /// Language server on standard input and output (diagnostics, quick fixes, hover).
+    Lsp(lsp::LspArgs),
 }
 
 pub fn run() -> Result<u8> {
@@ -109,7 +125,10 @@ pub fn run() -> Result<u8> {
     match cli.command {
         None => filter::run(&cli.filter, &cli.tables),
         Some(Command::Lookup(a)) => lookup::run(&a, &cli.tables),
+        Some(Command::Csv(a)) => csv::run(&a, &cli.tables),
+        Some(Command::Check(a)) => check::run(&a, &cli.tables),
         Some(Command::Tables(a)) => tables::run(&a, &cli.tables),
+        Some(Command::Lsp(a)) => lsp::run(&a, &cli.tables),
     }
 }
 

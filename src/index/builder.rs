@@ -1,12 +1,13 @@
 //! Compiles alias-table rows into the index bytes (layout in `layout.rs`).
 //!
 //! Used by `build.rs` for the embedded default tables and at run time for users' tables, so
-//! both kinds of index come from the same code.
+//! both kinds of index come from the same code. Keys are computed and the key maps built on
+//! all cores (plain scoped threads: the build script shares this file and its dependencies).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::index::layout::*;
-use crate::table::Row;
+use crate::table::{flag, Row};
 use crate::tokens::name_key;
 use crate::translit::key_skeleton;
 
@@ -17,13 +18,20 @@ struct Strings {
 }
 
 impl Strings {
+    /// Stores `s` once and returns its offset and length. Only short repeated strings (ids,
+    /// names, language lists) are deduplicated; alias texts are appended as they come.
     fn add(&mut self, s: &str) -> (u32, u32) {
         if let Some(&r) = self.seen.get(s) {
             return r;
         }
+        let r = self.append(s);
+        self.seen.insert(s.to_string(), r);
+        r
+    }
+
+    fn append(&mut self, s: &str) -> (u32, u32) {
         let r = (self.bytes.len() as u32, s.len() as u32);
         self.bytes.extend_from_slice(s.as_bytes());
-        self.seen.insert(s.to_string(), r);
         r
     }
 }
@@ -32,25 +40,36 @@ fn push_u32(v: &mut Vec<u8>, x: u32) {
     v.extend_from_slice(&x.to_le_bytes());
 }
 
-/// Builds a map from key to sorted, deduplicated alias numbers as an fst plus postings.
-fn key_map(
-    keys: BTreeMap<String, Vec<u32>>,
-    postings: &mut Vec<u8>,
-) -> Result<Vec<u8>, fst::Error> {
-    let mut b = fst::MapBuilder::memory();
-    for (k, mut list) in keys {
-        list.sort_unstable();
-        list.dedup();
-        let value = if list.len() == 1 {
-            (1u64 << 32) | list[0] as u64
+/// Groups sorted `(key, alias)` pairs into fst values, appending multi-alias postings.
+fn key_values(mut pairs: Vec<(String, u32)>, postings: &mut Vec<u8>) -> Vec<(String, u64)> {
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut out: Vec<(String, u64)> = Vec::with_capacity(pairs.len());
+    let mut i = 0;
+    while i < pairs.len() {
+        let mut j = i + 1;
+        while j < pairs.len() && pairs[j].0 == pairs[i].0 {
+            j += 1;
+        }
+        let value = if j - i == 1 {
+            (1u64 << 32) | pairs[i].1 as u64
         } else {
             let off = (postings.len() / 4) as u64;
-            for a in &list {
-                push_u32(postings, *a);
+            for p in &pairs[i..j] {
+                push_u32(postings, p.1);
             }
-            ((list.len() as u64) << 32) | off
+            (((j - i) as u64) << 32) | off
         };
-        b.insert(k.as_bytes(), value)?;
+        out.push((std::mem::take(&mut pairs[i].0), value));
+        i = j;
+    }
+    out
+}
+
+fn fst_bytes(values: &[(String, u64)]) -> Result<Vec<u8>, fst::Error> {
+    let mut b = fst::MapBuilder::memory();
+    for (k, v) in values {
+        b.insert(k.as_bytes(), *v)?;
     }
     b.into_inner()
 }
@@ -76,6 +95,45 @@ pub struct BuildStats {
     pub aliases: usize,
 }
 
+/// The keys of one alias.
+struct AliasKeys {
+    fold: String,
+    skel: String,
+    first_hash: u64,
+}
+
+fn alias_keys(text: &str) -> AliasKeys {
+    let fold = name_key(text);
+    let skel = key_skeleton(&fold);
+    let first = fold.split(' ').next().unwrap_or("");
+    AliasKeys {
+        first_hash: word_hash(first.as_bytes()),
+        skel,
+        fold,
+    }
+}
+
+/// Computes the keys of `texts` on all cores, in order.
+fn all_keys(texts: &[&str]) -> Vec<AliasKeys> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads == 1 || texts.len() < 20_000 {
+        return texts.iter().map(|t| alias_keys(t)).collect();
+    }
+    let chunk = texts.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = texts
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|t| alias_keys(t)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("key thread"))
+            .collect()
+    })
+}
+
 /// Compiles `rows` (in table order; rows with the same id form one entity) into index bytes.
 pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
     // Group rows by entity id, in order of first appearance.
@@ -90,16 +148,15 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
         });
         groups[g].1.push(i);
     }
+    drop(by_id);
     let mut strings = Strings::default();
     let mut entities = Vec::with_capacity(groups.len() * ENTITY_LEN);
     let mut row_bytes = Vec::with_capacity(rows.len() * ROW_LEN);
-    let mut alias_bytes = Vec::new();
-    let mut fold_keys: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    let mut skel_keys: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    let mut first_words: Vec<u64> = Vec::new();
-    let mut lower_first_words: Vec<u64> = Vec::new();
+    // Aliases in index order: (row number, text, fuzzy target, starts lower-case).
+    let mut alias_rows: Vec<u32> = Vec::new();
+    let mut alias_texts: Vec<&str> = Vec::new();
+    let mut fuzzy_target: Vec<bool> = Vec::new();
     let mut row_no: u32 = 0;
-    let mut alias_no: u32 = 0;
     for (e, (kind, members)) in groups.iter().enumerate() {
         let (id_off, id_len) = strings.add(ids[e]);
         push_u32(&mut entities, id_off);
@@ -113,51 +170,92 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
             for x in [e as u32, n_off, n_len, l_off, l_len, r.flags] {
                 push_u32(&mut row_bytes, x);
             }
-            let mut texts: Vec<&str> = Vec::with_capacity(1 + r.aliases.len());
+            let eligible =
+                r.flags & (flag::NOFUZZY | flag::WEAK | flag::NEVER) == 0 && r.lang != "und";
+            let first_alias = alias_texts.len();
             if !r.name.is_empty() {
-                texts.push(&r.name);
+                alias_texts.push(&r.name);
             }
             for a in &r.aliases {
-                if !texts.contains(&a.as_str()) {
-                    texts.push(a);
+                if !alias_texts[first_alias..].contains(&a.as_str()) {
+                    alias_texts.push(a);
                 }
             }
-            for t in texts {
-                let key = name_key(t);
-                if key.is_empty() {
-                    continue;
-                }
-                let (t_off, t_len) = strings.add(t);
-                for x in [row_no, t_off, t_len] {
-                    push_u32(&mut alias_bytes, x);
-                }
-                let first = key.split(' ').next().unwrap_or("");
-                first_words.push(word_hash(first.as_bytes()));
-                if t.chars().next().is_some_and(char::is_lowercase) {
-                    lower_first_words.push(word_hash(first.as_bytes()));
-                }
-                let skel = key_skeleton(&key);
-                if !skel.is_empty() {
-                    skel_keys.entry(skel).or_default().push(alias_no);
-                }
-                fold_keys.entry(key).or_default().push(alias_no);
-                alias_no += 1;
+            for _ in first_alias..alias_texts.len() {
+                alias_rows.push(row_no);
+                fuzzy_target.push(eligible);
             }
             row_no += 1;
         }
     }
+    let keys = all_keys(&alias_texts);
+    let mut alias_bytes = Vec::with_capacity(alias_texts.len() * ALIAS_LEN);
+    let mut fold_pairs = Vec::with_capacity(alias_texts.len());
+    let mut skel_pairs = Vec::with_capacity(alias_texts.len());
+    let mut fuzzy_pairs = Vec::new();
+    let mut all_fuzzy = true;
+    let mut first_words: Vec<u64> = Vec::with_capacity(alias_texts.len());
+    let mut lower_first_words: Vec<u64> = Vec::new();
+    let mut alias_no: u32 = 0;
+    for (i, k) in keys.into_iter().enumerate() {
+        if k.fold.is_empty() {
+            continue;
+        }
+        let text = alias_texts[i];
+        let (t_off, t_len) = strings.append(text);
+        for x in [alias_rows[i], t_off, t_len] {
+            push_u32(&mut alias_bytes, x);
+        }
+        first_words.push(k.first_hash);
+        if text.chars().next().is_some_and(char::is_lowercase) {
+            lower_first_words.push(k.first_hash);
+        }
+        if !k.skel.is_empty() {
+            skel_pairs.push((k.skel, alias_no));
+        }
+        if fuzzy_target[i] {
+            fuzzy_pairs.push((k.fold.clone(), alias_no));
+        } else {
+            all_fuzzy = false;
+        }
+        fold_pairs.push((k.fold, alias_no));
+        alias_no += 1;
+    }
+    drop(alias_texts);
+    // When every alias is a fuzzy target, the fuzzy map is the folded map: stored once.
+    if all_fuzzy {
+        fuzzy_pairs = Vec::new();
+    }
     let mut postings = Vec::new();
-    let fold_fst = key_map(fold_keys, &mut postings)?;
-    let skel_fst = key_map(skel_keys, &mut postings)?;
-    let filter = bitset(first_words);
-    let lower_filter = bitset(lower_first_words);
+    let fold_values = key_values(fold_pairs, &mut postings);
+    let skel_values = key_values(skel_pairs, &mut postings);
+    let fuzzy_values = key_values(fuzzy_pairs, &mut postings);
     let mut id_list: Vec<(&str, u64)> = ids
         .iter()
         .enumerate()
         .map(|(i, id)| (*id, i as u64))
         .collect();
     id_list.sort_unstable();
-    let ids_fst = fst::Map::from_iter(id_list)?.into_fst().into_inner();
+    let (fold_fst, skel_fst, fuzzy_fst, ids_fst) = std::thread::scope(|s| {
+        let f = s.spawn(|| fst_bytes(&fold_values));
+        let k = s.spawn(|| fst_bytes(&skel_values));
+        let z = if all_fuzzy {
+            None
+        } else {
+            Some(s.spawn(|| fst_bytes(&fuzzy_values)))
+        };
+        let ids_fst = fst::Map::from_iter(id_list).map(|m| m.into_fst().into_inner());
+        (
+            f.join().expect("fst thread"),
+            k.join().expect("fst thread"),
+            z.map(|z| z.join().expect("fst thread")),
+            ids_fst,
+        )
+    });
+    let (fold_fst, skel_fst, ids_fst) = (fold_fst?, skel_fst?, ids_fst?);
+    let fuzzy_fst = fuzzy_fst.transpose()?.unwrap_or_default();
+    let filter = bitset(first_words);
+    let lower_filter = bitset(lower_first_words);
     let sections: [&[u8]; SECTIONS] = [
         &strings.bytes,
         &entities,
@@ -169,6 +267,7 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
         &filter,
         &ids_fst,
         &lower_filter,
+        &fuzzy_fst,
     ];
     let mut out = Vec::with_capacity(HEADER_LEN + sections.iter().map(|s| s.len()).sum::<usize>());
     out.extend_from_slice(MAGIC);

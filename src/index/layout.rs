@@ -9,7 +9,7 @@
 //! offset (in `u32`s) into the postings section otherwise.
 
 /// File magic; the last byte is the format version.
-pub const MAGIC: &[u8; 8] = b"NRMIDX\x00\x03";
+pub const MAGIC: &[u8; 8] = b"NRMIDX\x00\x04";
 
 pub const STRINGS: usize = 0;
 pub const ENTITIES: usize = 1;
@@ -22,7 +22,10 @@ pub const FILTER: usize = 7;
 pub const IDS_FST: usize = 8;
 /// First-word filter of the aliases that start with a lower-case letter (al-Assad, de Gaulle).
 pub const LOWER_FILTER: usize = 9;
-pub const SECTIONS: usize = 10;
+/// Folded keys of the aliases that may be targets of edit-distance matching (rows without
+/// `nofuzzy`, `weak` or `never`, in a known language): a much smaller map to search.
+pub const FUZZY_FST: usize = 10;
+pub const SECTIONS: usize = 11;
 
 pub const HEADER_LEN: usize = 8 + SECTIONS * 16;
 
@@ -38,6 +41,22 @@ pub const ALIAS_LEN: usize = 12;
 pub fn word_hash(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^ (h >> 29)
+}
+
+/// `word_hash` of the folded form of an ASCII word, without building it: ASCII folding is
+/// lower-casing plus the backtick as an apostrophe.
+#[inline]
+pub fn ascii_word_hash(word: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in word {
+        let b = if b == b'`' {
+            b'\''
+        } else {
+            b.to_ascii_lowercase()
+        };
         h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
     }
     h ^ (h >> 29)

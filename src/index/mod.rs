@@ -84,6 +84,8 @@ pub struct AliasRec<'a> {
 pub enum KeyMap {
     Fold,
     Skeleton,
+    /// The folded keys of fuzzy-match targets only.
+    Fuzzy,
 }
 
 pub struct Index {
@@ -91,6 +93,7 @@ pub struct Index {
     sections: [(usize, usize); SECTIONS],
     fold: fst::Map<Slice>,
     skel: fst::Map<Slice>,
+    fuzzy: fst::Map<Slice>,
     ids: fst::Map<Slice>,
     filter_mask: usize,
     lower_mask: usize,
@@ -124,6 +127,12 @@ impl Index {
         let fold = fst::Map::new(slice(FOLD_FST))?;
         let skel = fst::Map::new(slice(SKEL_FST))?;
         let ids = fst::Map::new(slice(IDS_FST))?;
+        // An empty fuzzy section means every alias is a fuzzy target: the folded map serves.
+        let fuzzy = if sections[FUZZY_FST].1 == 0 {
+            fst::Map::new(slice(FOLD_FST))?
+        } else {
+            fst::Map::new(slice(FUZZY_FST))?
+        };
         let filter_len = sections[FILTER].1;
         let lower_len = sections[LOWER_FILTER].1;
         if filter_len == 0
@@ -140,6 +149,7 @@ impl Index {
             sections,
             fold,
             skel,
+            fuzzy,
             ids,
         })
     }
@@ -243,6 +253,7 @@ impl Index {
         match which {
             KeyMap::Fold => self.fold.as_fst(),
             KeyMap::Skeleton => self.skel.as_fst(),
+            KeyMap::Fuzzy => self.fuzzy.as_fst(),
         }
     }
 
@@ -251,6 +262,7 @@ impl Index {
         match which {
             KeyMap::Fold => self.fold.get(key),
             KeyMap::Skeleton => self.skel.get(key),
+            KeyMap::Fuzzy => self.fuzzy.get(key),
         }
     }
 
@@ -266,73 +278,81 @@ impl Index {
         };
         let t = root.transition(ti);
         let m = query.len();
-        // rows[d][j]: distance between key[..d] and query[..j].
-        let mut rows: Vec<Vec<u32>> = vec![(0..=m as u32).collect()];
-        let mut r1 = vec![0u32; m + 1];
-        r1[0] = 1;
+        let w = m + 1;
+        // rows[d * w + j]: distance between key[..d] and query[..j]. Keys longer than the query
+        // by more than `max` bytes cannot match, which bounds the depth.
+        let depth = m + max as usize + 1;
+        let mut rows = vec![0u32; (depth + 1) * w];
+        for (j, r) in rows.iter_mut().take(w).enumerate() {
+            *r = j as u32;
+        }
+        rows[w] = 1;
         for j in 1..=m {
             let cost = u32::from(query[j - 1] != first);
-            r1[j] = (rows[0][j - 1] + cost)
-                .min(rows[0][j] + 1)
-                .min(r1[j - 1] + 1);
+            rows[w + j] = (rows[j - 1] + cost)
+                .min(rows[j] + 1)
+                .min(rows[w + j - 1] + 1);
         }
-        rows.push(r1);
-        let mut path = vec![first];
-        let node = fst.node(t.addr);
-        walk(
+        let mut path = vec![0u8; depth + 1];
+        path[0] = first;
+        let mut walk = Walk {
             fst,
-            node,
-            Output::zero().cat(t.out),
-            query,
+            q: query,
             max,
-            &mut rows,
-            &mut path,
-            &mut f,
-        );
+            w,
+            depth,
+            rows,
+            path,
+        };
+        walk.visit(fst.node(t.addr), Output::zero().cat(t.out), 1, &mut f);
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    fst: &Fst<Slice>,
-    node: Node<'_>,
-    out: Output,
-    q: &[u8],
+/// One edit-distance walk: the query, the dynamic-programming rows by key length, and the key
+/// bytes on the current path (optimal string alignment: transpositions count one edit).
+struct Walk<'a> {
+    fst: &'a Fst<Slice>,
+    q: &'a [u8],
     max: u32,
-    rows: &mut Vec<Vec<u32>>,
-    path: &mut Vec<u8>,
-    f: &mut impl FnMut(u64, u32),
-) {
-    let m = q.len();
-    let last = rows.last().unwrap();
-    if node.is_final() && last[m] <= max {
-        f(out.cat(node.final_output()).value(), last[m]);
-    }
-    if last.iter().min().copied().unwrap_or(u32::MAX) > max {
-        return;
-    }
-    for t in node.transitions() {
-        let d = rows.len(); // depth of the new row (key length after this byte)
-        let b = t.inp;
-        let prev = &rows[d - 1];
-        let mut row = vec![0u32; m + 1];
-        row[0] = d as u32;
-        for j in 1..=m {
-            let cost = u32::from(q[j - 1] != b);
-            let mut v = (prev[j - 1] + cost).min(prev[j] + 1).min(row[j - 1] + 1);
-            if d >= 2 && j >= 2 && q[j - 1] == path[d - 2] && q[j - 2] == b {
-                v = v.min(rows[d - 2][j - 2] + 1);
+    w: usize,
+    depth: usize,
+    rows: Vec<u32>,
+    path: Vec<u8>,
+}
+
+impl Walk<'_> {
+    /// Visits `node`, reached by a key of `d` bytes whose row is `rows[d]`.
+    fn visit(&mut self, node: Node<'_>, out: Output, d: usize, f: &mut impl FnMut(u64, u32)) {
+        let (m, w) = (self.q.len(), self.w);
+        let last = self.rows[d * w + m];
+        if node.is_final() && last <= self.max {
+            f(out.cat(node.final_output()).value(), last);
+        }
+        if d >= self.depth {
+            return;
+        }
+        for t in node.transitions() {
+            let b = t.inp;
+            let (done, rest) = self.rows.split_at_mut((d + 1) * w);
+            let prev = &done[d * w..];
+            let row = &mut rest[..w];
+            row[0] = d as u32 + 1;
+            let mut best = row[0];
+            for j in 1..=m {
+                let cost = u32::from(self.q[j - 1] != b);
+                let mut v = (prev[j - 1] + cost).min(prev[j] + 1).min(row[j - 1] + 1);
+                if j >= 2 && self.q[j - 1] == self.path[d - 1] && self.q[j - 2] == b {
+                    v = v.min(done[(d - 1) * w + j - 2] + 1);
+                }
+                row[j] = v;
+                best = best.min(v);
             }
-            row[j] = v;
+            if best > self.max {
+                continue;
+            }
+            self.path[d] = b;
+            self.visit(self.fst.node(t.addr), out.cat(t.out), d + 1, f);
         }
-        if row.iter().min().copied().unwrap_or(u32::MAX) > max {
-            continue;
-        }
-        rows.push(row);
-        path.push(b);
-        walk(fst, fst.node(t.addr), out.cat(t.out), q, max, rows, path, f);
-        rows.pop();
-        path.pop();
     }
 }
 

@@ -1,0 +1,748 @@
+//! `normalize check [PATH...]`: diagnostics for files, directories (walked like ripgrep:
+//! `.gitignore`, hidden files, binary files skipped) or standard input; `--write` and `--diff`
+//! apply the fixes.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::rc::Rc;
+
+use anyhow::{anyhow, bail, Context as _, Result};
+use clap::{Args, ValueEnum};
+use normalize::config::{self, Config, Severity};
+use normalize::directives;
+use normalize::prose::{self, Syntax};
+use normalize::report::{self, Diagnostic, Format, LineIndex};
+use normalize::{Fix, Normalizer, Scanner};
+
+use super::TableArgs;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    /// Annotated source lines, like rustc or ruff.
+    Human,
+    /// `path:line:col: found -> canonical (reason)`, for vim, emacs, quickfix lists.
+    Short,
+    /// One JSON object per line.
+    Json,
+    /// One SARIF 2.1.0 document.
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SeverityArg {
+    Safe,
+    Suggested,
+    Ambiguous,
+    Info,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files and directories to check (directories recursively, honouring .gitignore and
+    /// skipping hidden and binary files); standard input when none.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatArg,
+    /// The name of standard input in the output (its extension chooses Markdown; its
+    /// directory, the configuration).
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
+    /// Apply the safe fixes in place (atomically); report what changed on stderr.
+    #[arg(long, conflicts_with = "diff")]
+    write: bool,
+    /// Print the fixes as a unified diff instead of diagnostics; write nothing.
+    #[arg(long)]
+    diff: bool,
+    /// With --write or --diff, also apply suggested fixes (weaker evidence).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Report only findings at least this certain: safe, suggested, ambiguous (default) or
+    /// info (also former names, which are correct in their context).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    min_severity: Option<SeverityArg>,
+    /// Report only findings on lines changed in the working tree compared with --base.
+    #[arg(long)]
+    changed: bool,
+    /// The git revision --changed compares with.
+    #[arg(long, value_name = "REV", default_value = "HEAD", requires = "changed")]
+    base: String,
+    /// Use this configuration file instead of discovering .normalize.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Do not read any .normalize.toml.
+    #[arg(long)]
+    no_config: bool,
+    /// Also check hidden files and directories.
+    #[arg(long)]
+    hidden: bool,
+    /// Do not honour .gitignore, .ignore and git exclude files.
+    #[arg(long)]
+    no_ignore: bool,
+    /// Colours in the human format: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ColorArg,
+}
+
+/// A checked input: where it came from and what it is called in the output.
+struct Input {
+    /// The file (None: standard input).
+    file: Option<PathBuf>,
+    /// The name shown in the output.
+    name: String,
+    /// The path used for syntax, configuration and git (the file, or --stdin-filename).
+    path: Option<PathBuf>,
+}
+
+/// Caches across inputs: configurations, normalizers, git state.
+struct Session<'a> {
+    args: &'a CheckArgs,
+    tables: &'a TableArgs,
+    forced: Option<Rc<Config>>,
+    config_files: HashMap<PathBuf, Option<PathBuf>>,
+    configs: HashMap<PathBuf, Rc<Config>>,
+    normalizers: HashMap<Option<PathBuf>, Rc<Normalizer>>,
+    git: Git,
+    /// One scanner per normalizer: its caches hold results of that normalizer's tables.
+    scanners: HashMap<Option<PathBuf>, Scanner>,
+    /// The table files in use: never checked themselves (they are full of variants).
+    table_files: HashSet<PathBuf>,
+}
+
+fn fix_applies(args: &CheckArgs, fix: Fix) -> bool {
+    fix == Fix::Safe || (args.unsafe_fixes && fix == Fix::Suggested)
+}
+
+impl Session<'_> {
+    fn config_for(&mut self, path: Option<&Path>) -> Result<Option<Rc<Config>>> {
+        if self.args.no_config {
+            return Ok(None);
+        }
+        if let Some(c) = &self.forced {
+            return Ok(Some(c.clone()));
+        }
+        let abs = config::absolute(path.unwrap_or(Path::new(".")));
+        let dir = if abs.is_dir() {
+            abs
+        } else {
+            abs.parent().map(Path::to_path_buf).unwrap_or(abs)
+        };
+        let file = match self.config_files.get(&dir) {
+            Some(f) => f.clone(),
+            None => {
+                let f = config::find_file(&dir);
+                self.config_files.insert(dir, f.clone());
+                f
+            }
+        };
+        let Some(file) = file else {
+            return Ok(None);
+        };
+        if let Some(c) = self.configs.get(&file) {
+            return Ok(Some(c.clone()));
+        }
+        let c = Rc::new(Config::load(&file)?);
+        self.configs.insert(file, c.clone());
+        Ok(Some(c))
+    }
+
+    fn normalizer_for(&mut self, cfg: Option<&Config>) -> Result<Rc<Normalizer>> {
+        let key = cfg.map(|c| c.path.clone());
+        if let Some(n) = self.normalizers.get(&key) {
+            return Ok(n.clone());
+        }
+        let mut t = self.tables.clone();
+        if let Some(c) = cfg {
+            t.tables.extend(c.tables.iter().cloned());
+            if t.lang.is_none() {
+                t.lang = c.lang.clone();
+            }
+            t.former |= c.former.unwrap_or(false);
+            if c.default_tables == Some(false) {
+                t.no_default_tables = true;
+            }
+        }
+        self.table_files
+            .extend(t.tables.iter().filter_map(|p| fs::canonicalize(p).ok()));
+        let n = Rc::new(t.normalizer().with_context(|| match cfg {
+            Some(c) => format!("with the configuration {}", c.path.display()),
+            None => "loading the tables".to_string(),
+        })?);
+        self.normalizers.insert(key, n.clone());
+        Ok(n)
+    }
+
+    fn min_severity(&self, cfg: Option<&Config>) -> Severity {
+        match self.args.min_severity {
+            Some(SeverityArg::Safe) => Severity::Safe,
+            Some(SeverityArg::Suggested) => Severity::Suggested,
+            Some(SeverityArg::Ambiguous) => Severity::Ambiguous,
+            Some(SeverityArg::Info) => Severity::Info,
+            None => cfg
+                .and_then(|c| c.min_severity)
+                .unwrap_or(Severity::Ambiguous),
+        }
+    }
+
+    /// The diagnostics of one input, after every filter.
+    fn check(&mut self, input: &Input, text: &[u8]) -> Result<Option<Vec<Diagnostic>>> {
+        let cfg = self.config_for(input.path.as_deref())?;
+        if let (Some(c), Some(p)) = (&cfg, &input.path) {
+            if c.excludes(p) {
+                return Ok(None);
+            }
+        }
+        let nz = self.normalizer_for(cfg.as_deref())?;
+        if let Some(f) = &input.file {
+            if fs::canonicalize(f).is_ok_and(|c| self.table_files.contains(&c)) {
+                return Ok(None);
+            }
+        }
+        let syntax = input.path.as_deref().map_or(Syntax::Plain, Syntax::of_path);
+        let min = self.min_severity(cfg.as_deref());
+        let changed = if self.args.changed {
+            let p = input.path.as_deref().ok_or_else(|| {
+                anyhow!("--changed on standard input needs --stdin-filename (the file in git)")
+            })?;
+            Some(self.git.changed_lines(p, &self.args.base)?)
+        } else {
+            None
+        };
+        let suppressed = directives::suppressed(text);
+        let lines = LineIndex::new(text);
+        let mut out = Vec::new();
+        for (base, run) in utf8_runs(text) {
+            let sc = self
+                .scanners
+                .entry(cfg.as_ref().map(|c| c.path.clone()))
+                .or_default();
+            for mut m in prose::find(&nz, sc, run, syntax) {
+                m.start += base;
+                m.end += base;
+                if !min.admits(m.fix) {
+                    continue;
+                }
+                let first = lines.line_of(m.start);
+                let last = lines.line_of(m.end.saturating_sub(1).max(m.start));
+                if suppressed.line(first) {
+                    continue;
+                }
+                if let Some(ch) = &changed {
+                    if !(first..=last).any(|l| ch.contains(l + 1)) {
+                        continue;
+                    }
+                }
+                let d = Diagnostic::new(&input.name, text, &lines, &m);
+                if cfg.as_ref().is_some_and(|c| c.ignores(&d.found)) {
+                    continue;
+                }
+                out.push(d);
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
+/// The valid UTF-8 runs of `bytes`, with their offsets (invalid bytes are skipped).
+fn utf8_runs(mut bytes: &[u8]) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut base = 0;
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => {
+                if !s.is_empty() {
+                    out.push((base, s));
+                }
+                return out;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                if good > 0 {
+                    out.push((base, std::str::from_utf8(&bytes[..good]).unwrap_or("")));
+                }
+                let bad = e.error_len().unwrap_or(bytes.len() - good);
+                base += good + bad;
+                bytes = &bytes[good + bad..];
+            }
+        }
+    }
+}
+
+/// `text` with the replacements of `diags` (in order, not overlapping) applied.
+fn apply_fixes(text: &[u8], diags: &[&Diagnostic]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for d in diags {
+        let Some(c) = &d.canonical else { continue };
+        if d.byte_start < at {
+            continue;
+        }
+        out.extend_from_slice(&text[at..d.byte_start]);
+        out.extend_from_slice(c.as_bytes());
+        at = d.byte_end;
+    }
+    out.extend_from_slice(&text[at..]);
+    out
+}
+
+/// Replaces the file at `path` with `bytes` atomically: a temporary file in the same directory,
+/// given the original's permissions, then a rename. A read-only file is refused.
+fn write_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
+    let target = fs::canonicalize(path).with_context(|| format!("{}", path.display()))?;
+    let meta = fs::metadata(&target).with_context(|| format!("{}", path.display()))?;
+    if meta.permissions().readonly() {
+        bail!("{}: file is read-only; not written", path.display());
+    }
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file");
+    let tmp = dir.join(format!(".{name}.normalize-{}.tmp", std::process::id()));
+    let result = (|| -> io::Result<()> {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.set_permissions(meta.permissions())?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, &target)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(anyhow!("{}: not written: {e}", path.display()));
+    }
+    Ok(())
+}
+
+/// Git state for --changed: repository roots, tracked files, changed line ranges.
+#[derive(Default)]
+struct Git {
+    roots: HashMap<PathBuf, PathBuf>,
+    repos: HashMap<PathBuf, Repo>,
+}
+
+struct Repo {
+    tracked: HashSet<PathBuf>,
+    changed: HashMap<PathBuf, Vec<(usize, usize)>>,
+}
+
+/// Lines (1-based) changed in a file.
+enum Changed {
+    All,
+    Ranges(Vec<(usize, usize)>),
+}
+
+impl Changed {
+    fn contains(&self, line: usize) -> bool {
+        match self {
+            Changed::All => true,
+            Changed::Ranges(r) => r.iter().any(|&(a, b)| a <= line && line <= b),
+        }
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "core.quotePath=false"])
+        .args(args)
+        .output()
+        .context("--changed: cannot run git")?;
+    if !out.status.success() {
+        bail!(
+            "--changed: git {} failed in {}: {}",
+            args.join(" "),
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(out.stdout)
+}
+
+/// Unquotes a path as git writes it (C-style quotes when it has special characters).
+fn git_path(s: &str) -> String {
+    let Some(inner) = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')) else {
+        return s.to_string();
+    };
+    let mut bytes = Vec::new();
+    let mut it = inner.bytes().peekable();
+    while let Some(b) = it.next() {
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        match it.next() {
+            Some(b'n') => bytes.push(b'\n'),
+            Some(b't') => bytes.push(b'\t'),
+            Some(d @ b'0'..=b'7') => {
+                let mut v = (d - b'0') as u32;
+                for _ in 0..2 {
+                    if let Some(&n @ b'0'..=b'7') = it.peek() {
+                        v = v * 8 + (n - b'0') as u32;
+                        it.next();
+                    }
+                }
+                bytes.push(v as u8);
+            }
+            Some(o) => bytes.push(o),
+            None => {}
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Parses `git diff --unified=0` output: new-side line ranges per file.
+fn parse_diff(out: &str) -> HashMap<String, Vec<(usize, usize)>> {
+    let mut map: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    let mut current: Option<String> = None;
+    for line in out.lines() {
+        if let Some(p) = line.strip_prefix("+++ ") {
+            current = if p == "/dev/null" {
+                None
+            } else {
+                let p = git_path(p.trim_end_matches('\t'));
+                Some(p.strip_prefix("b/").unwrap_or(&p).to_string())
+            };
+        } else if let Some(h) = line.strip_prefix("@@ ") {
+            let Some(file) = &current else { continue };
+            // @@ -a,b +c,d @@
+            let Some(plus) = h.split(' ').find(|p| p.starts_with('+')) else {
+                continue;
+            };
+            let mut it = plus[1..].split(',');
+            let start: usize = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+            let count: usize = it.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+            if count > 0 {
+                map.entry(file.clone())
+                    .or_default()
+                    .push((start, start + count - 1));
+            }
+        }
+    }
+    map
+}
+
+impl Git {
+    fn root(&mut self, dir: &Path) -> Result<PathBuf> {
+        if let Some(r) = self.roots.get(dir) {
+            return Ok(r.clone());
+        }
+        let out = git(dir, &["rev-parse", "--show-toplevel"])
+            .with_context(|| format!("{}: not in a git repository", dir.display()))?;
+        let root = PathBuf::from(String::from_utf8_lossy(&out).trim());
+        let root = fs::canonicalize(&root).unwrap_or(root);
+        self.roots.insert(dir.to_path_buf(), root.clone());
+        Ok(root)
+    }
+
+    fn changed_lines(&mut self, path: &Path, base: &str) -> Result<Changed> {
+        let abs = config::absolute(path);
+        let dir = abs.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let dir = fs::canonicalize(&dir).unwrap_or(dir);
+        let file = dir.join(abs.file_name().unwrap_or_default());
+        let root = self.root(&dir)?;
+        if !self.repos.contains_key(&root) {
+            let tracked = git(&root, &["ls-files", "-z"])?
+                .split(|&b| b == 0)
+                .filter(|p| !p.is_empty())
+                .map(|p| root.join(String::from_utf8_lossy(p).as_ref()))
+                .collect();
+            let diff = git(
+                &root,
+                &[
+                    "diff",
+                    "--no-color",
+                    "--no-ext-diff",
+                    "--unified=0",
+                    base,
+                    "--",
+                ],
+            )?;
+            let changed = parse_diff(&String::from_utf8_lossy(&diff))
+                .into_iter()
+                .map(|(p, r)| (root.join(p), r))
+                .collect();
+            self.repos.insert(root.clone(), Repo { tracked, changed });
+        }
+        let repo = &self.repos[&root];
+        if !repo.tracked.contains(&file) {
+            return Ok(Changed::All);
+        }
+        Ok(Changed::Ranges(
+            repo.changed.get(&file).cloned().unwrap_or_default(),
+        ))
+    }
+}
+
+/// True when the first 8 KB hold a NUL byte.
+fn is_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
+}
+
+/// Expands the paths into inputs, walking directories. Errors are printed and counted.
+fn inputs(args: &CheckArgs, errors: &mut usize) -> Vec<Input> {
+    if args.paths.is_empty() {
+        return vec![Input {
+            file: None,
+            name: args
+                .stdin_filename
+                .as_ref()
+                .map_or("<stdin>".to_string(), |p| p.display().to_string()),
+            path: args.stdin_filename.clone(),
+        }];
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for p in &args.paths {
+        if p.as_os_str() == "-" {
+            out.push(Input {
+                file: None,
+                name: args
+                    .stdin_filename
+                    .as_ref()
+                    .map_or("<stdin>".to_string(), |p| p.display().to_string()),
+                path: args.stdin_filename.clone(),
+            });
+            continue;
+        }
+        if let Err(e) = fs::metadata(p) {
+            eprintln!("normalize: {}: {e}", p.display());
+            *errors += 1;
+            continue;
+        }
+        let walk = ignore::WalkBuilder::new(p)
+            .hidden(!args.hidden)
+            .ignore(!args.no_ignore)
+            .git_ignore(!args.no_ignore)
+            .git_global(!args.no_ignore)
+            .git_exclude(!args.no_ignore)
+            .parents(!args.no_ignore)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build();
+        for entry in walk {
+            match entry {
+                Ok(e) => {
+                    if !e.file_type().is_some_and(|t| t.is_file()) {
+                        // Symbolic links to files given explicitly are followed.
+                        if !(e.depth() == 0 && e.path().is_file()) {
+                            continue;
+                        }
+                    }
+                    let path = e.path().to_path_buf();
+                    let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                    if !seen.insert(key) {
+                        continue;
+                    }
+                    out.push(Input {
+                        name: path.display().to_string(),
+                        file: Some(path.clone()),
+                        path: Some(path),
+                    });
+                }
+                Err(e) => {
+                    eprintln!("normalize: {e}");
+                    *errors += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn read_input(input: &Input) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    match &input.file {
+        Some(f) => {
+            buf = fs::read(f).with_context(|| format!("{}: cannot read", f.display()))?;
+        }
+        None => {
+            io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .context("<stdin>: cannot read")?;
+        }
+    }
+    Ok(buf)
+}
+
+pub fn run(args: &CheckArgs, tables: &TableArgs) -> Result<u8> {
+    let format = match args.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Short => Format::Short,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+    };
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let mut errors = 0usize;
+    let inputs = inputs(args, &mut errors);
+    if args.write && inputs.iter().any(|i| i.file.is_none()) {
+        bail!("--write needs files; to fix standard input, use `normalize` (the text filter)");
+    }
+    let forced = match &args.config {
+        Some(p) => Some(Rc::new(Config::load(p)?)),
+        None => None,
+    };
+    let mut session = Session {
+        args,
+        tables,
+        forced,
+        config_files: HashMap::new(),
+        configs: HashMap::new(),
+        normalizers: HashMap::new(),
+        git: Git::default(),
+        scanners: HashMap::new(),
+        table_files: HashSet::new(),
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let (mut reported, mut files_with, mut safe, mut suggested) = (0usize, 0usize, 0usize, 0usize);
+    for input in &inputs {
+        let text = match read_input(input) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("normalize: {e:#}");
+                errors += 1;
+                continue;
+            }
+        };
+        if is_binary(&text) {
+            continue;
+        }
+        let diags = match session.check(input, &text) {
+            Ok(Some(d)) => d,
+            Ok(None) => continue,
+            Err(e) => {
+                // Tables and configuration errors concern every file: stop.
+                return Err(e);
+            }
+        };
+        let fixes: Vec<&Diagnostic> = diags
+            .iter()
+            .filter(|d| fix_applies(args, d.fix_class))
+            .collect();
+        if args.diff {
+            reported += diags.len();
+            if !fixes.is_empty() {
+                let fixed = apply_fixes(&text, &fixes);
+                if fixed != text {
+                    let old = String::from_utf8_lossy(&text);
+                    let new = String::from_utf8_lossy(&fixed);
+                    let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
+                    write!(
+                        out,
+                        "{}",
+                        diff.unified_diff()
+                            .context_radius(3)
+                            .header(&input.name, &input.name)
+                    )?;
+                }
+            }
+            continue;
+        }
+        let mut shown: Vec<Diagnostic> = diags.clone();
+        if args.write && !fixes.is_empty() {
+            let fixed = apply_fixes(&text, &fixes);
+            let path = input.file.as_deref().expect("--write has files");
+            if fixed != text {
+                match write_in_place(path, &fixed) {
+                    Ok(()) => {
+                        let mut err = io::stderr().lock();
+                        for d in &fixes {
+                            writeln!(
+                                err,
+                                "{}:{}:{}: fixed {}",
+                                d.path,
+                                d.line,
+                                d.column,
+                                d.message()
+                            )?;
+                        }
+                        shown.retain(|d| !fix_applies(args, d.fix_class));
+                    }
+                    Err(e) => {
+                        eprintln!("normalize: {e:#}");
+                        errors += 1;
+                    }
+                }
+            }
+        }
+        if shown.is_empty() {
+            continue;
+        }
+        files_with += 1;
+        reported += shown.len();
+        let lines = LineIndex::new(&text);
+        for d in &shown {
+            match d.fix_class {
+                Fix::Safe => safe += 1,
+                Fix::Suggested => suggested += 1,
+                _ => {}
+            }
+            match format {
+                Format::Human => report::write_human(&mut out, d, &text, &lines, color)?,
+                Format::Short => report::write_short(&mut out, d)?,
+                Format::Json => report::write_json(&mut out, d)?,
+                Format::Sarif => {}
+            }
+        }
+        if format == Format::Sarif {
+            all.extend(shown);
+        }
+    }
+    match format {
+        Format::Sarif if !args.diff => report::write_sarif(&mut out, &all)?,
+        Format::Human if !args.diff => {
+            report::write_human_summary(&mut out, reported, files_with, safe, suggested, color)?
+        }
+        _ => {}
+    }
+    out.flush()?;
+    Ok(if errors > 0 {
+        2
+    } else if reported > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_hunks() {
+        let d = "diff --git a/x.md b/x.md\n--- a/x.md\n+++ b/x.md\n@@ -3 +3 @@\n-a\n+b\n@@ -10,0 +11,2 @@\n+c\n+d\n@@ -20,2 +21,0 @@\n-e\n";
+        let m = parse_diff(d);
+        assert_eq!(m["x.md"], vec![(3, 3), (11, 12)]);
+        assert_eq!(git_path("\"a\\tb\\303\\251.md\""), "a\tbé.md");
+    }
+
+    #[test]
+    fn runs() {
+        let b = b"ab\xffcd\xe2\x82";
+        assert_eq!(utf8_runs(b), vec![(0, "ab"), (3, "cd")]);
+    }
+}

@@ -1,0 +1,1077 @@
+//! The language server (`normalize lsp`): diagnostics, quick fixes, hover and an "add this
+//! variant to my table" command over the Language Server Protocol, synchronously on
+//! `lsp-server` (no async runtime).
+//!
+//! - Documents are kept in full and edited incrementally (LSP range edits); each keeps its own
+//!   [`Scanner`], so the words already judged in earlier versions are not judged again and a
+//!   change to a 100 KB document is re-checked in milliseconds.
+//! - Positions are UTF-16 code units unless the client offers `utf-8` (or `utf-32`) in
+//!   `general.positionEncodings`.
+//! - Each document is checked as `normalize check` would check it: with the `.normalize.toml`
+//!   found by walking up from its path (tables, ignore, exclude, min_severity, lang, former, on
+//!   top of the command line's options), prose-aware (Markdown code and URLs skipped), and
+//!   honouring inline `normalize:` directives.
+//!
+//! The library side never prints: messages go to the client through the connection.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
+    CodeActionProviderCapability, Command, Diagnostic, DiagnosticSeverity,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, ExecuteCommandOptions, ExecuteCommandParams, Hover, HoverContents,
+    HoverParams, HoverProviderCapability, InitializeParams, MarkupContent, MarkupKind, MessageType,
+    NumberOrString, Position, PositionEncodingKind, PublishDiagnosticsParams, Range, SaveOptions,
+    ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentContentChangeEvent,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
+};
+use serde_json::{json, Value};
+
+use crate::config::{Config, Severity, FILE_NAME as CONFIG_FILE};
+use crate::engine::{Fix, Match, Normalizer};
+use crate::matcher::Scanner;
+use crate::prose::Syntax;
+use crate::report::reason;
+
+/// The command that appends a variant to the user's table.
+pub const ADD_VARIANT: &str = "normalize.addVariant";
+/// The code action kind of "fix all safe".
+pub const FIX_ALL_KIND: &str = "source.fixAll.normalize";
+
+/// Builds a normalizer from the command line's options and a document's configuration (its
+/// tables, `default_tables`, `lang`, `former`), or the command line's alone.
+pub type Factory = Box<dyn Fn(Option<&Config>) -> Result<Normalizer, String>>;
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+
+/// The unit of `Position::character`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+    Utf32,
+}
+
+impl Encoding {
+    /// The encoding to use given what the client offers: UTF-8 when offered, else UTF-32 when
+    /// offered, else UTF-16 (the protocol's default).
+    pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Encoding {
+        let offered = offered.unwrap_or(&[]);
+        if offered.contains(&PositionEncodingKind::UTF8) {
+            Encoding::Utf8
+        } else if offered.contains(&PositionEncodingKind::UTF32) {
+            Encoding::Utf32
+        } else {
+            Encoding::Utf16
+        }
+    }
+
+    pub fn kind(self) -> PositionEncodingKind {
+        match self {
+            Encoding::Utf8 => PositionEncodingKind::UTF8,
+            Encoding::Utf16 => PositionEncodingKind::UTF16,
+            Encoding::Utf32 => PositionEncodingKind::UTF32,
+        }
+    }
+
+    #[inline]
+    fn units(self, c: char) -> u32 {
+        match self {
+            Encoding::Utf8 => c.len_utf8() as u32,
+            Encoding::Utf16 => c.len_utf16() as u32,
+            Encoding::Utf32 => 1,
+        }
+    }
+}
+
+/// Byte offsets of the starts of the lines of `text` (line ends: `\n`, `\r\n`, `\r`).
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut out = vec![0];
+    for i in memchr::memchr2_iter(b'\n', b'\r', b) {
+        if b[i] == b'\n' || b.get(i + 1) != Some(&b'\n') {
+            out.push(i + 1);
+        }
+    }
+    out
+}
+
+/// The byte offset of `pos` in `text`, clamped to the end of its line (and of the text), and
+/// never inside a character.
+pub fn offset_at(text: &str, lines: &[usize], pos: Position, enc: Encoding) -> usize {
+    let Some(&start) = lines.get(pos.line as usize) else {
+        return text.len();
+    };
+    let end = lines
+        .get(pos.line as usize + 1)
+        .copied()
+        .unwrap_or(text.len());
+    let line = &text[start..end];
+    let content = line
+        .strip_suffix('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .or_else(|| line.strip_suffix('\r'))
+        .unwrap_or(line);
+    let mut units = 0;
+    for (i, c) in content.char_indices() {
+        if units >= pos.character {
+            return start + i;
+        }
+        units += enc.units(c);
+        if units > pos.character {
+            // Inside a character (half of a surrogate pair): its start.
+            return start + i;
+        }
+    }
+    start + content.len()
+}
+
+/// The position of byte offset `offset` (on a character boundary) in `text`.
+pub fn position_at(text: &str, lines: &[usize], offset: usize, enc: Encoding) -> Position {
+    let offset = offset.min(text.len());
+    let line = lines.partition_point(|&s| s <= offset) - 1;
+    let start = lines[line];
+    let character = text[start..offset].chars().map(|c| enc.units(c)).sum();
+    Position {
+        line: line as u32,
+        character,
+    }
+}
+
+/// Converts increasing byte offsets to positions in one pass over the text.
+struct Walker<'a> {
+    text: &'a str,
+    enc: Encoding,
+    at: usize,
+    pos: Position,
+}
+
+impl<'a> Walker<'a> {
+    fn new(text: &'a str, enc: Encoding) -> Self {
+        Walker {
+            text,
+            enc,
+            at: 0,
+            pos: Position::default(),
+        }
+    }
+
+    fn to(&mut self, offset: usize) -> Position {
+        if offset < self.at {
+            let lines = line_starts(self.text);
+            return position_at(self.text, &lines, offset, self.enc);
+        }
+        let bytes = self.text.as_bytes();
+        let seg = &self.text[self.at..offset];
+        for (i, c) in seg.char_indices() {
+            match c {
+                '\n' => {
+                    self.pos.line += 1;
+                    self.pos.character = 0;
+                }
+                '\r' if bytes.get(self.at + i + 1) != Some(&b'\n') => {
+                    self.pos.line += 1;
+                    self.pos.character = 0;
+                }
+                _ => self.pos.character += self.enc.units(c),
+            }
+        }
+        self.at = offset;
+        self.pos
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+/// The local path of a `file:` URI.
+pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
+    let s = uri.as_str();
+    let rest = s.strip_prefix("file://")?;
+    // `file:///path` or `file://localhost/path`.
+    let path = if rest.starts_with('/') {
+        rest
+    } else {
+        rest.strip_prefix("localhost")?
+    };
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(b) = u8::from_str_radix(hex, 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    let s = String::from_utf8(out).ok()?;
+    Some(PathBuf::from(s))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings -> protocol
+
+fn severity(fix: Fix) -> DiagnosticSeverity {
+    match fix {
+        Fix::Safe => DiagnosticSeverity::WARNING,
+        Fix::Suggested | Fix::Ambiguous => DiagnosticSeverity::INFORMATION,
+        Fix::Info => DiagnosticSeverity::HINT,
+    }
+}
+
+/// `found -> canonical (reason)`, as `normalize check --format short` writes it (the
+/// candidates for an ambiguous name).
+pub fn message(found: &str, m: &Match) -> String {
+    let found = one_line(found);
+    let target = match (&m.replacement, m.fix) {
+        (Some(r), f) if f != Fix::Ambiguous => r.clone(),
+        _ => {
+            let mut names: Vec<&str> = Vec::new();
+            for c in &m.candidates {
+                if !names.contains(&c.canonical.as_str()) {
+                    names.push(&c.canonical);
+                }
+            }
+            format!("one of {}", names.join(", "))
+        }
+    };
+    format!("{found} -> {target} ({})", reason(m))
+}
+
+fn how(m: &Match) -> String {
+    if m.kind == crate::engine::MatchKind::Fuzzy {
+        format!("fuzzy (edit distance {})", m.distance)
+    } else {
+        m.kind.as_str().to_string()
+    }
+}
+
+/// The hover text of a finding (Markdown).
+pub fn explain(found: &str, m: &Match) -> String {
+    let mut s = String::new();
+    match (&m.replacement, m.fix) {
+        (Some(r), f) if f != Fix::Ambiguous => {
+            s.push_str(&format!("**normalize**: `{found}` → `{r}`\n\n"))
+        }
+        _ => s.push_str(&format!("**normalize**: `{found}` is ambiguous\n\n")),
+    }
+    s.push_str(&reason(m));
+    s.push_str("\n\n| | |\n|---|---|\n");
+    if m.fix != Fix::Ambiguous {
+        if let Some(c) = m.candidates.first() {
+            s.push_str(&format!(
+                "| canonical | {} |\n| id | `{}` |\n| type | {} |\n",
+                c.canonical, c.id, c.kind
+            ));
+        }
+    }
+    s.push_str(&format!(
+        "| match | {} |\n| score | {:.2} |\n| fix | {} |\n",
+        how(m),
+        m.score,
+        m.fix.as_str()
+    ));
+    if m.fix == Fix::Ambiguous {
+        s.push_str("\nCandidates:\n");
+        for c in &m.candidates {
+            s.push_str(&format!("- {} — {} `{}`\n", c.canonical, c.kind, c.id));
+        }
+    }
+    s
+}
+
+fn diagnostic(text: &str, m: &Match, range: Range) -> Diagnostic {
+    Diagnostic {
+        range,
+        severity: Some(severity(m.fix)),
+        code: Some(NumberOrString::String(m.kind.as_str().to_string())),
+        source: Some("normalize".to_string()),
+        message: message(&text[m.start..m.end], m),
+        data: Some(json!({
+            "fix": m.fix.as_str(),
+            "replacement": m.replacement,
+            "id": m.candidates.first().map(|c| c.id.as_str()),
+        })),
+        ..Diagnostic::default()
+    }
+}
+
+/// True when an action of kind `kind` is wanted by a request's `only` filter.
+fn wanted(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
+    match only {
+        None => true,
+        Some(list) => list.iter().any(|o| {
+            let o = o.as_str();
+            kind == o || (kind.starts_with(o) && kind.as_bytes().get(o.len()) == Some(&b'.'))
+        }),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+/// One open document.
+pub struct Document {
+    pub text: String,
+    pub version: i32,
+    lines: Vec<usize>,
+    scanner: Scanner,
+    /// The findings of the current text.
+    pub matches: Vec<Match>,
+    /// The local file, for `file:` URIs.
+    path: Option<PathBuf>,
+    syntax: Syntax,
+    /// The configuration file that applies (None: the command line's options only).
+    config: Option<PathBuf>,
+}
+
+impl Document {
+    pub fn new(text: String, version: i32) -> Document {
+        let lines = line_starts(&text);
+        Document {
+            text,
+            version,
+            lines,
+            scanner: Scanner::new(),
+            matches: Vec::new(),
+            path: None,
+            syntax: Syntax::Plain,
+            config: None,
+        }
+    }
+
+    /// A document opened by the client: its syntax from the language id or the extension.
+    pub fn open(uri: &Uri, language: &str, text: String, version: i32) -> Document {
+        let mut d = Document::new(text, version);
+        d.path = uri_to_path(uri);
+        d.syntax = match language {
+            "markdown" | "mdx" | "quarto" | "rmd" => Syntax::Markdown,
+            _ => match &d.path {
+                Some(p) => Syntax::of_path(p),
+                None => Syntax::Plain,
+            },
+        };
+        d
+    }
+
+    /// Applies one content change (a range edit, or the whole text).
+    pub fn apply(&mut self, change: &TextDocumentContentChangeEvent, enc: Encoding) {
+        match change.range {
+            None => self.text.clone_from(&change.text),
+            Some(r) => {
+                let a = offset_at(&self.text, &self.lines, r.start, enc);
+                let b = offset_at(&self.text, &self.lines, r.end, enc).max(a);
+                self.text.replace_range(a..b, &change.text);
+            }
+        }
+        self.lines = line_starts(&self.text);
+    }
+
+    /// Re-checks the text, as `normalize check` would: prose-aware, honouring inline
+    /// directives and the configuration's `exclude`, `ignore` and `min_severity`.
+    pub fn check(&mut self, nz: &Normalizer, config: Option<&Config>) {
+        if let (Some(c), Some(p)) = (config, &self.path) {
+            // Excluded paths, and the configured tables themselves (every alias would show).
+            let abs = crate::config::absolute(p);
+            if c.excludes(p) || c.tables.iter().any(|t| crate::config::absolute(t) == abs) {
+                self.matches.clear();
+                return;
+            }
+        }
+        let mut ms = crate::prose::find(nz, &mut self.scanner, &self.text, self.syntax);
+        let bytes = self.text.as_bytes();
+        let suppressed = crate::directives::suppressed(bytes);
+        // The same default as `check`: former names (info) only when configured.
+        let min = config
+            .and_then(|c| c.min_severity)
+            .unwrap_or(Severity::Ambiguous);
+        let (mut line, mut at) = (0, 0);
+        ms.retain(|m| {
+            if !min.admits(m.fix) || config.is_some_and(|c| c.ignores(&self.text[m.start..m.end])) {
+                return false;
+            }
+            if !suppressed.is_empty() {
+                line += memchr::memchr_iter(b'\n', &bytes[at..m.start]).count();
+                at = m.start;
+                if suppressed.line(line) {
+                    return false;
+                }
+            }
+            true
+        });
+        self.matches = ms;
+    }
+
+    pub fn offset(&self, pos: Position, enc: Encoding) -> usize {
+        offset_at(&self.text, &self.lines, pos, enc)
+    }
+
+    pub fn range(&self, start: usize, end: usize, enc: Encoding) -> Range {
+        Range {
+            start: position_at(&self.text, &self.lines, start, enc),
+            end: position_at(&self.text, &self.lines, end, enc),
+        }
+    }
+
+    /// The diagnostics of the current findings.
+    pub fn diagnostics(&self, enc: Encoding) -> Vec<Diagnostic> {
+        let mut w = Walker::new(&self.text, enc);
+        self.matches
+            .iter()
+            .map(|m| {
+                let range = Range {
+                    start: w.to(m.start),
+                    end: w.to(m.end),
+                };
+                diagnostic(&self.text, m, range)
+            })
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+/// A loaded configuration and its normalizer.
+#[derive(Clone)]
+struct Setup {
+    nz: Rc<Normalizer>,
+    config: Option<Rc<Config>>,
+}
+
+/// The language server's state.
+pub struct Server<'c> {
+    conn: &'c Connection,
+    factory: Factory,
+    enc: Encoding,
+    root: Option<PathBuf>,
+    docs: HashMap<Uri, Document>,
+    /// Normalizers and configurations by configuration file (None: the command line's
+    /// options only).
+    setups: HashMap<Option<PathBuf>, Setup>,
+    shutdown: bool,
+}
+
+/// The server's capabilities for a negotiated position encoding.
+pub fn capabilities(enc: Encoding) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(enc.kind()),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::from(FIX_ALL_KIND.to_string()),
+            ]),
+            ..CodeActionOptions::default()
+        })),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![ADD_VARIANT.to_string()],
+            ..ExecuteCommandOptions::default()
+        }),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// Runs the server on `conn`: the initialize handshake, then messages until `exit`. Returns
+/// the process exit code (0 after `shutdown` then `exit`, 1 for `exit` without `shutdown` or
+/// a closed input).
+pub fn serve(conn: &Connection, factory: Factory) -> Result<u8, String> {
+    let (id, params) = conn.initialize_start().map_err(|e| e.to_string())?;
+    let params: InitializeParams =
+        serde_json::from_value(params).map_err(|e| format!("bad initialize params: {e}"))?;
+    let enc = Encoding::negotiate(
+        params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_deref()),
+    );
+    #[allow(deprecated)]
+    let root = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| &f.uri)
+        .or(params.root_uri.as_ref())
+        .and_then(uri_to_path);
+    let result = json!({
+        "capabilities": capabilities(enc),
+        "serverInfo": ServerInfo {
+            name: "normalize".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        },
+    });
+    conn.initialize_finish(id, result)
+        .map_err(|e| e.to_string())?;
+    let mut server = Server {
+        conn,
+        factory,
+        enc,
+        root,
+        docs: HashMap::new(),
+        setups: HashMap::new(),
+        shutdown: false,
+    };
+    server.run()
+}
+
+impl Server<'_> {
+    fn run(&mut self) -> Result<u8, String> {
+        while let Ok(msg) = self.conn.receiver.recv() {
+            match msg {
+                Message::Request(req) => self.on_request(req),
+                Message::Notification(n) => {
+                    if n.method == "exit" {
+                        return Ok(if self.shutdown { 0 } else { 1 });
+                    }
+                    self.on_notification(n);
+                }
+                Message::Response(_) => {}
+            }
+        }
+        Ok(1)
+    }
+
+    fn send(&self, msg: Message) {
+        let _ = self.conn.sender.send(msg);
+    }
+
+    fn notify(&self, method: &str, params: impl serde::Serialize) {
+        self.send(Notification::new(method.to_string(), params).into());
+    }
+
+    fn show(&self, typ: MessageType, message: String) {
+        self.notify("window/showMessage", ShowMessageParams { typ, message });
+    }
+
+    fn on_request(&mut self, req: Request) {
+        let id = req.id.clone();
+        if self.shutdown {
+            self.reply_err(id, ErrorCode::InvalidRequest, "the server is shutting down");
+            return;
+        }
+        let result = match req.method.as_str() {
+            "shutdown" => {
+                self.shutdown = true;
+                Ok(Value::Null)
+            }
+            "textDocument/codeAction" => self.code_actions(req.params),
+            "textDocument/hover" => self.hover(req.params),
+            "workspace/executeCommand" => self.execute(req.params),
+            _ => {
+                self.reply_err(
+                    id,
+                    ErrorCode::MethodNotFound,
+                    &format!("unknown method {}", req.method),
+                );
+                return;
+            }
+        };
+        match result {
+            Ok(v) => self.send(Response::new_ok(id, v).into()),
+            Err(e) => self.reply_err(id, ErrorCode::InvalidParams, &e),
+        }
+    }
+
+    fn reply_err(&self, id: RequestId, code: ErrorCode, msg: &str) {
+        self.send(Response::new_err(id, code as i32, msg.to_string()).into());
+    }
+
+    fn on_notification(&mut self, n: Notification) {
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let d = p.text_document;
+                let mut doc = Document::open(&d.uri, &d.language_id, d.text, d.version);
+                doc.config = self.config_for(&d.uri);
+                self.docs.insert(d.uri.clone(), doc);
+                self.publish(&d.uri);
+            }
+            "textDocument/didChange" => {
+                let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let enc = self.enc;
+                let Some(doc) = self.docs.get_mut(&p.text_document.uri) else {
+                    return;
+                };
+                for c in &p.content_changes {
+                    doc.apply(c, enc);
+                }
+                doc.version = p.text_document.version;
+                self.publish(&p.text_document.uri);
+            }
+            "textDocument/didClose" => {
+                let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) else {
+                    return;
+                };
+                self.docs.remove(&p.text_document.uri);
+                self.notify(
+                    "textDocument/publishDiagnostics",
+                    PublishDiagnosticsParams {
+                        uri: p.text_document.uri,
+                        diagnostics: Vec::new(),
+                        version: None,
+                    },
+                );
+            }
+            "textDocument/didSave" => {
+                let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) else {
+                    return;
+                };
+                if let Some(path) = uri_to_path(&p.text_document.uri) {
+                    if self.affects_tables(&path) {
+                        self.reload();
+                    }
+                }
+            }
+            "workspace/didChangeWatchedFiles" => self.reload(),
+            _ => {}
+        }
+    }
+
+    /// True when `path` is a configuration file or a loaded table.
+    fn affects_tables(&self, path: &Path) -> bool {
+        if path.file_name().and_then(|n| n.to_str()) == Some(CONFIG_FILE) {
+            return true;
+        }
+        self.setups
+            .values()
+            .filter_map(|s| s.config.as_ref())
+            .any(|c| c.tables.iter().any(|t| t == path))
+    }
+
+    /// Forgets every normalizer and configuration, and checks every document again.
+    fn reload(&mut self) {
+        self.setups.clear();
+        let uris: Vec<Uri> = self.docs.keys().cloned().collect();
+        for uri in uris {
+            let config = self.config_for(&uri);
+            if let Some(doc) = self.docs.get_mut(&uri) {
+                doc.config = config;
+                doc.scanner = Scanner::new();
+            }
+            self.publish(&uri);
+        }
+    }
+
+    /// The configuration file for a document.
+    fn config_for(&self, uri: &Uri) -> Option<PathBuf> {
+        let path = match uri_to_path(uri) {
+            Some(p) => p,
+            None => self.root.clone().or_else(|| std::env::current_dir().ok())?,
+        };
+        crate::config::find_file(&path)
+    }
+
+    /// The normalizer and configuration for a configuration file, loaded on first use. A
+    /// broken configuration or table is reported to the client, and the command line's
+    /// options are used meanwhile.
+    fn setup(&mut self, config: &Option<PathBuf>) -> Setup {
+        if let Some(s) = self.setups.get(config) {
+            return s.clone();
+        }
+        let loaded = match config {
+            None => (self.factory)(None).map(|nz| (nz, None)),
+            Some(path) => Config::load(path)
+                .map_err(|e| e.to_string())
+                .and_then(|c| Ok(((self.factory)(Some(&c))?, Some(Rc::new(c))))),
+        };
+        let (nz, config_value) = match loaded {
+            Ok(x) => x,
+            Err(e) => {
+                self.show(
+                    MessageType::ERROR,
+                    format!("normalize: {e} (checking without this configuration meanwhile)"),
+                );
+                let nz = (self.factory)(None).unwrap_or_else(|e| {
+                    self.show(MessageType::ERROR, format!("normalize: {e}"));
+                    Normalizer::from_indexes(Vec::new(), Default::default())
+                });
+                (nz, None)
+            }
+        };
+        let s = Setup {
+            nz: Rc::new(nz),
+            config: config_value,
+        };
+        self.setups.insert(config.clone(), s.clone());
+        s
+    }
+
+    /// Checks a document and publishes its diagnostics.
+    fn publish(&mut self, uri: &Uri) {
+        let Some(config) = self.docs.get(uri).map(|d| d.config.clone()) else {
+            return;
+        };
+        let setup = self.setup(&config);
+        let enc = self.enc;
+        let doc = self.docs.get_mut(uri).expect("document is open");
+        doc.check(&setup.nz, setup.config.as_deref());
+        let params = PublishDiagnosticsParams {
+            uri: uri.clone(),
+            diagnostics: doc.diagnostics(enc),
+            version: Some(doc.version),
+        };
+        self.notify("textDocument/publishDiagnostics", params);
+    }
+
+    fn code_actions(&mut self, params: Value) -> Result<Value, String> {
+        let p: CodeActionParams = serde_json::from_value(params).map_err(|e| e.to_string())?;
+        let uri = p.text_document.uri;
+        let Some(doc) = self.docs.get(&uri) else {
+            return Ok(Value::Null);
+        };
+        let enc = self.enc;
+        let only = p.context.only.as_deref();
+        let a = doc.offset(p.range.start, enc);
+        let b = doc.offset(p.range.end, enc);
+        let mut actions: Vec<CodeActionOrCommand> = Vec::new();
+        let edit = |edits: Vec<TextEdit>| WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            ..WorkspaceEdit::default()
+        };
+        for m in &doc.matches {
+            // Findings touching the range (a cursor inside or at either end of a name).
+            if m.end < a || m.start > b {
+                continue;
+            }
+            let found = &doc.text[m.start..m.end];
+            let range = doc.range(m.start, m.end, enc);
+            let diag = diagnostic(&doc.text, m, range);
+            if !wanted(only, CodeActionKind::QUICKFIX.as_str()) {
+                continue;
+            }
+            if let (Some(r), true) = (&m.replacement, m.fix != Fix::Ambiguous) {
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!("Replace `{found}` with `{r}`"),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diag.clone()]),
+                    edit: Some(edit(vec![TextEdit {
+                        range,
+                        new_text: r.clone(),
+                    }])),
+                    is_preferred: Some(m.fix == Fix::Safe),
+                    ..CodeAction::default()
+                }));
+                if let Some(c) = m.candidates.first() {
+                    let args = json!({
+                        "uri": uri.as_str(),
+                        "found": found,
+                        "canonical": c.canonical,
+                        "id": c.id,
+                        "type": c.kind,
+                    });
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: format!("Add `{found}` -> `{}` to my table", c.canonical),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![diag]),
+                        command: Some(Command {
+                            title: "Add this variant to my table".to_string(),
+                            command: ADD_VARIANT.to_string(),
+                            arguments: Some(vec![args]),
+                        }),
+                        ..CodeAction::default()
+                    }));
+                }
+            }
+        }
+        if wanted(only, FIX_ALL_KIND) {
+            let safe: Vec<TextEdit> = doc
+                .matches
+                .iter()
+                .filter(|m| m.fix == Fix::Safe)
+                .filter_map(|m| {
+                    Some(TextEdit {
+                        range: doc.range(m.start, m.end, enc),
+                        new_text: m.replacement.clone()?,
+                    })
+                })
+                .collect();
+            if !safe.is_empty() {
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!(
+                        "Fix all safe name variants ({} in this document)",
+                        safe.len()
+                    ),
+                    kind: Some(CodeActionKind::from(FIX_ALL_KIND.to_string())),
+                    edit: Some(edit(safe)),
+                    ..CodeAction::default()
+                }));
+            }
+        }
+        serde_json::to_value(actions).map_err(|e| e.to_string())
+    }
+
+    fn hover(&mut self, params: Value) -> Result<Value, String> {
+        let p: HoverParams = serde_json::from_value(params).map_err(|e| e.to_string())?;
+        let pos = p.text_document_position_params;
+        let Some(doc) = self.docs.get(&pos.text_document.uri) else {
+            return Ok(Value::Null);
+        };
+        let at = doc.offset(pos.position, self.enc);
+        let Some(m) = doc.matches.iter().find(|m| m.start <= at && at <= m.end) else {
+            return Ok(Value::Null);
+        };
+        let hover = Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: explain(&doc.text[m.start..m.end], m),
+            }),
+            range: Some(doc.range(m.start, m.end, self.enc)),
+        };
+        serde_json::to_value(hover).map_err(|e| e.to_string())
+    }
+
+    fn execute(&mut self, params: Value) -> Result<Value, String> {
+        let p: ExecuteCommandParams = serde_json::from_value(params).map_err(|e| e.to_string())?;
+        if p.command != ADD_VARIANT {
+            return Err(format!("unknown command {}", p.command));
+        }
+        let arg = p.arguments.into_iter().next().unwrap_or(Value::Null);
+        let req = VariantRequest::from_value(&arg)?;
+        match self.add_variant(&req) {
+            Ok(table) => {
+                self.show(
+                    MessageType::INFO,
+                    format!(
+                        "normalize: added `{}` -> `{}` to {}",
+                        req.found,
+                        req.canonical,
+                        table.display()
+                    ),
+                );
+                self.reload();
+            }
+            Err(e) => self.show(MessageType::ERROR, format!("normalize: {e}")),
+        }
+        Ok(Value::Null)
+    }
+
+    fn add_variant(&mut self, req: &VariantRequest) -> Result<PathBuf, String> {
+        let config = match &req.uri {
+            Some(uri) => self.config_for(uri),
+            None => {
+                let dir = self.root.clone().or_else(|| std::env::current_dir().ok());
+                dir.and_then(|d| crate::config::find_file(&d))
+            }
+        };
+        let Some(config) = config else {
+            return Err(format!(
+                "cannot add `{}`: no {CONFIG_FILE} with `tables = [\"...\"]` found above the document; \
+                 create one naming your table",
+                req.found
+            ));
+        };
+        let cfg = Config::load(&config).map_err(|e| e.to_string())?;
+        let Some(table) = cfg.tables.first() else {
+            return Err(format!(
+                "cannot add `{}`: {} names no table (`tables = [\"my-names.tsv\"]`)",
+                req.found,
+                config.display()
+            ));
+        };
+        append_variant(table, req)?;
+        Ok(table.clone())
+    }
+}
+
+/// The arguments of `normalize.addVariant`: an object `{uri?, found, canonical, id?, type?}`
+/// or an array `[found, canonical]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantRequest {
+    pub uri: Option<Uri>,
+    pub found: String,
+    pub canonical: String,
+    pub id: Option<String>,
+    pub kind: Option<String>,
+}
+
+impl VariantRequest {
+    pub fn from_value(v: &Value) -> Result<VariantRequest, String> {
+        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        let (found, canonical) = match (s("found"), s("canonical")) {
+            (Some(f), Some(c)) => (f, c),
+            _ => {
+                return Err(format!(
+                    "{ADD_VARIANT} expects {{\"found\": ..., \"canonical\": ..., \"uri\": ...}}"
+                ))
+            }
+        };
+        let uri = s("uri").and_then(|u| u.parse::<Uri>().ok());
+        Ok(VariantRequest {
+            uri,
+            found,
+            canonical,
+            id: s("id"),
+            kind: s("type"),
+        })
+    }
+}
+
+/// Collapses whitespace runs (a name wrapped over lines) into single spaces.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Appends `found -> canonical` to a table in its own format (simple `alias  canonical`, or a
+/// full-format row `id  type    found` that points the alias at the entity), creating a simple
+/// table when the file does not exist. Nothing is written when the row is already there.
+pub fn append_variant(table: &Path, req: &VariantRequest) -> Result<(), String> {
+    let found = one_line(&req.found);
+    let canonical = one_line(&req.canonical);
+    if found.is_empty() || canonical.is_empty() {
+        return Err("empty variant or canonical name".into());
+    }
+    let existing = match fs::read_to_string(table) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("{}: {e}", table.display())),
+    };
+    let full = existing.as_deref().is_some_and(|t| {
+        t.lines()
+            .map(|l| l.trim_start_matches('\u{FEFF}'))
+            .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .is_some_and(|h| h.split('\t').next().map(str::trim) == Some("id"))
+    });
+    let row = if full {
+        let (Some(id), Some(kind)) = (&req.id, &req.kind) else {
+            return Err(format!(
+                "{} is a full-format table: the variant needs an entity id and type",
+                table.display()
+            ));
+        };
+        format!("{id}\t{kind}\t\t{found}")
+    } else {
+        format!("{found}\t{canonical}")
+    };
+    let mut add = String::new();
+    match &existing {
+        None => add.push_str("alias\tcanonical\n"),
+        Some(t) => {
+            if t.lines().any(|l| l.trim_end_matches('\r') == row) {
+                return Ok(());
+            }
+            if !t.is_empty() && !t.ends_with('\n') {
+                add.push('\n');
+            }
+        }
+    }
+    add.push_str(&row);
+    add.push('\n');
+    if let Some(dir) = table.parent() {
+        if !dir.as_os_str().is_empty() {
+            fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+    }
+    let mut f = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(table)
+        .map_err(|e| format!("{}: {e}", table.display()))?;
+    f.write_all(add.as_bytes())
+        .map_err(|e| format!("{}: {e}", table.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(line: u32, character: u32) -> Position {
+        Position { line, character }
+    }
+
+    #[test]
+    fn positions_round_trip_in_every_encoding() {
+        let text = "a\r\n😀 Kazakhastan é\rx\nlast";
+        let lines = line_starts(text);
+        assert_eq!(lines, vec![0, 3, 23, 25]);
+        let k = text.find("Kazakhastan").unwrap();
+        assert_eq!(position_at(text, &lines, k, Encoding::Utf16), pos(1, 3));
+        assert_eq!(position_at(text, &lines, k, Encoding::Utf8), pos(1, 5));
+        assert_eq!(position_at(text, &lines, k, Encoding::Utf32), pos(1, 2));
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for (off, _) in text.char_indices() {
+                let p = position_at(text, &lines, off, enc);
+                if text[off..].starts_with('\n') && text[..off].ends_with('\r') {
+                    continue;
+                }
+                assert_eq!(offset_at(text, &lines, p, enc), off, "{enc:?} {off}");
+            }
+        }
+        // Beyond the line: its end; beyond the text: the end; inside a surrogate pair: before.
+        assert_eq!(offset_at(text, &lines, pos(0, 99), Encoding::Utf16), 1);
+        assert_eq!(
+            offset_at(text, &lines, pos(9, 0), Encoding::Utf16),
+            text.len()
+        );
+        assert_eq!(offset_at(text, &lines, pos(1, 1), Encoding::Utf16), 3);
+        let mut w = Walker::new(text, Encoding::Utf16);
+        assert_eq!(w.to(k), pos(1, 3));
+        assert_eq!(w.to(text.find('x').unwrap()), pos(2, 0));
+        assert_eq!(w.to(text.len()), pos(3, 4));
+    }
+
+    #[test]
+    fn incremental_edits() {
+        let mut d = Document::new("😀 Kazakhstan\nline two\n".into(), 1);
+        let change = |sl, sc, el, ec, t: &str| TextDocumentContentChangeEvent {
+            range: Some(Range {
+                start: pos(sl, sc),
+                end: pos(el, ec),
+            }),
+            range_length: None,
+            text: t.into(),
+        };
+        d.apply(&change(0, 9, 0, 9, "a"), Encoding::Utf16);
+        assert_eq!(d.text, "😀 Kazakhastan\nline two\n");
+        d.apply(&change(0, 14, 1, 4, ""), Encoding::Utf16);
+        assert_eq!(d.text, "😀 Kazakhastan two\n");
+        d.apply(&change(1, 0, 1, 0, "end"), Encoding::Utf8);
+        assert_eq!(d.text, "😀 Kazakhastan two\nend");
+    }
+
+    #[test]
+    fn uris() {
+        let u: Uri = "file:///tmp/a%20b/c.md".parse().unwrap();
+        assert_eq!(uri_to_path(&u), Some(PathBuf::from("/tmp/a b/c.md")));
+        let u: Uri = "untitled:Untitled-1".parse().unwrap();
+        assert_eq!(uri_to_path(&u), None);
+    }
+
+    #[test]
+    fn only_filter() {
+        let k = |s: &str| CodeActionKind::from(s.to_string());
+        assert!(wanted(None, FIX_ALL_KIND));
+        assert!(wanted(Some(&[k("source")]), FIX_ALL_KIND));
+        assert!(wanted(Some(&[k("source.fixAll")]), FIX_ALL_KIND));
+        assert!(!wanted(Some(&[k("source.fix")]), FIX_ALL_KIND));
+        assert!(!wanted(Some(&[k("quickfix")]), FIX_ALL_KIND));
+    }
+}
