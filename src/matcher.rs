@@ -54,7 +54,7 @@ impl Hasher for WordHasher {
 
 type WordMap<V> = HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>;
 
-/// What the exact phase found for a word that cannot begin a longer name (memoised).
+/// What the exact phase found for a word as a one-word name.
 #[derive(Clone)]
 enum Single {
     /// No name at this word.
@@ -65,13 +65,43 @@ enum Single {
     Report(Box<Match>),
 }
 
+impl From<Decision> for Single {
+    fn from(d: Decision) -> Single {
+        match d {
+            Decision::NoMatch => Single::Nothing,
+            Decision::Leave => Single::Leave,
+            Decision::Report(m) => Single::Report(Box::new(m)),
+        }
+    }
+}
+
+/// What is known of one word of text: the exact phase's result, and whether the word can
+/// start a variant.
+struct ExactMemo {
+    single: Single,
+    /// Key-map states (index, fst node address and output) after the word and a space.
+    continues: Box<[(u16, (usize, u64))]>,
+    /// The word starts no romanisation or misspelling, whatever follows it.
+    no_variant: bool,
+}
+
+impl Default for ExactMemo {
+    fn default() -> Self {
+        ExactMemo {
+            single: Single::Nothing,
+            continues: Box::new([]),
+            no_variant: false,
+        }
+    }
+}
+
 /// Reusable scanning state: buffers and the per-stream caches of words already judged.
 #[derive(Default)]
 pub struct Scanner {
     words: Vec<Word>,
-    no_variant: WordMap<()>,
     fuzzy: WordMap<(Vec<Hit>, u32)>,
-    exact: WordMap<Single>,
+    exact: WordMap<ExactMemo>,
+    spans: WordMap<Single>,
     buf: String,
 }
 
@@ -144,8 +174,8 @@ impl Normalizer {
         out
     }
 
-    /// The exact phase at word `i`: the longest name and its decision, memoised for words that
-    /// cannot begin a longer name.
+    /// The exact phase at word `i`: the longest name and its decision. What the first word
+    /// alone gives, and where the key maps stand after it, are memoised per word.
     fn exact_at(
         &self,
         text: &str,
@@ -157,67 +187,98 @@ impl Normalizer {
         let word = &text[w.start..w.end];
         let lower = word.as_bytes()[0].is_ascii_lowercase()
             || word.chars().next().is_some_and(char::is_lowercase);
-        let h = if word.is_ascii() {
-            ascii_word_hash(word.as_bytes())
-        } else {
-            fold_word(text, w, &mut sc.buf);
-            word_hash(sc.buf.as_bytes())
-        };
-        if !self.indexes.iter().any(|ix| ix.may_start(h, lower)) {
+        // Lower-case words: the small lower-case filter settles most of them. Others (names,
+        // sentence starts) are few and repeat: their memo comes first.
+        if lower && !self.may_start_word(text, w, lower, &mut sc.buf).0 {
             return None;
         }
-        if let Some(single) = sc.exact.get(word) {
-            return match single {
-                Single::Nothing => None,
-                Single::Leave => Some((1, Decision::Leave)),
-                Single::Report(m) => Some((1, Decision::Report((**m).clone()))),
-            };
-        }
-        let (found, continues) = self.longest_exact(text, words, i, lower, h, &mut sc.buf);
-        let decision = found.map(|(n, hits)| {
-            let span = &text[w.start..words[i + n - 1].end];
-            let kind = if hits.iter().any(|h| self.alias_text(*h) == span) {
-                MatchKind::Exact
+        if !sc.exact.contains_key(word) {
+            let (may, h) = self.may_start_word(text, w, lower, &mut sc.buf);
+            let memo = if may {
+                self.first_word(text, w, lower, h, &mut sc.buf)
             } else {
-                MatchKind::Folded
+                ExactMemo::default()
             };
-            (n, self.decide(span, &hits, kind, 0, Context::Text))
-        });
-        if !continues {
             if sc.exact.len() >= CACHE_LIMIT {
                 sc.exact.clear();
             }
-            let single = match &decision {
-                None | Some((_, Decision::NoMatch)) => Single::Nothing,
-                Some((_, Decision::Leave)) => Single::Leave,
-                Some((_, Decision::Report(m))) => Single::Report(Box::new(m.clone())),
-            };
-            sc.exact.insert(word.into(), single);
+            sc.exact.insert(word.into(), memo);
         }
-        decision
+        let memo = &sc.exact[word];
+        if !memo.continues.is_empty() {
+            if let Some((n, values)) = self.continue_name(text, words, i, &memo.continues) {
+                let span = &text[w.start..words[i + n - 1].end];
+                // Decisions depend on the span's text only: memoised per span.
+                let single = match sc.spans.get(span) {
+                    Some(s) => s.clone(),
+                    None => {
+                        let hits = self.hits_of(&values);
+                        let d = self.decide(
+                            span,
+                            &hits,
+                            self.exact_kind(span, &hits),
+                            0,
+                            Context::Text,
+                        );
+                        let s = Single::from(d);
+                        if sc.spans.len() >= CACHE_LIMIT {
+                            sc.spans.clear();
+                        }
+                        sc.spans.insert(span.into(), s.clone());
+                        s
+                    }
+                };
+                match single {
+                    Single::Nothing => {}
+                    Single::Leave => return Some((n, Decision::Leave)),
+                    Single::Report(m) => return Some((n, Decision::Report(*m))),
+                }
+            }
+        }
+        match &memo.single {
+            Single::Nothing => None,
+            Single::Leave => Some((1, Decision::Leave)),
+            Single::Report(m) => Some((1, Decision::Report((**m).clone()))),
+        }
     }
 
-    fn alias_text(&self, h: Hit) -> &str {
-        self.indexes[h.ix as usize].alias(h.alias).text
+    /// Whether some alias may start with this word (first-word filter), and the word's hash.
+    fn may_start_word(&self, text: &str, w: Word, lower: bool, buf: &mut String) -> (bool, u64) {
+        let word = &text[w.start..w.end];
+        let h = if word.is_ascii() {
+            ascii_word_hash(word.as_bytes())
+        } else {
+            fold_word(text, w, buf);
+            word_hash(buf.as_bytes())
+        };
+        (self.indexes.iter().any(|ix| ix.may_start(h, lower)), h)
     }
 
-    /// The longest run of words from `i` that is a folded key in some index, with its hits;
-    /// and whether some key continues past the first word (so a longer name may follow).
-    #[allow(clippy::type_complexity)]
-    fn longest_exact(
-        &self,
-        text: &str,
-        words: &[Word],
-        i: usize,
-        lower: bool,
-        h: u64,
-        buf: &mut String,
-    ) -> (Option<(usize, Vec<Hit>)>, bool) {
-        fold_word(text, words[i], buf);
-        let mut continues = false;
-        let mut best_n = 0;
-        let mut found: Vec<(usize, u16, u64)> = Vec::new();
-        let mut next = String::new();
+    fn exact_kind(&self, span: &str, hits: &[Hit]) -> MatchKind {
+        if hits.iter().any(|h| self.alias_text(*h) == span) {
+            MatchKind::Exact
+        } else {
+            MatchKind::Folded
+        }
+    }
+
+    fn hits_of(&self, values: &[(u16, u64)]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let mut list = Vec::new();
+        for &(ixn, v) in values {
+            list.clear();
+            self.indexes[ixn as usize].postings(v, &mut list);
+            hits.extend(list.iter().map(|&a| Hit { ix: ixn, alias: a }));
+        }
+        hits
+    }
+
+    /// Walks the folded-key maps with one word: its decision as a one-word name, and the map
+    /// states from which a longer name may continue.
+    fn first_word(&self, text: &str, w: Word, lower: bool, h: u64, buf: &mut String) -> ExactMemo {
+        fold_word(text, w, buf);
+        let mut values = Vec::new();
+        let mut continues = Vec::new();
         for (ixn, ix) in self.indexes.iter().enumerate() {
             if !ix.may_start(h, lower) {
                 continue;
@@ -227,12 +288,41 @@ impl Normalizer {
                 continue;
             }
             if let Some(v) = cur.value() {
-                found.push((1, ixn as u16, v));
+                values.push((ixn as u16, v));
             }
-            if !cur.step(b" ") {
-                continue;
+            if cur.step(b" ") {
+                continues.push((ixn as u16, cur.state()));
             }
-            continues = true;
+        }
+        let single = if values.is_empty() {
+            Single::Nothing
+        } else {
+            let span = &text[w.start..w.end];
+            let hits = self.hits_of(&values);
+            Single::from(self.decide(span, &hits, self.exact_kind(span, &hits), 0, Context::Text))
+        };
+        ExactMemo {
+            single,
+            continues: continues.into_boxed_slice(),
+            no_variant: false,
+        }
+    }
+
+    /// The longest run of two or more words from `i` that is a folded key, continuing from the
+    /// map states after the first word; with its key values.
+    #[allow(clippy::type_complexity)]
+    fn continue_name(
+        &self,
+        text: &str,
+        words: &[Word],
+        i: usize,
+        states: &[(u16, (usize, u64))],
+    ) -> Option<(usize, Vec<(u16, u64)>)> {
+        let mut best: Option<(usize, Vec<(u16, u64)>)> = None;
+        let mut next = String::new();
+        for &(ixn, state) in states {
+            let ix = &self.indexes[ixn as usize];
+            let mut cur = Cursor::resume(ix.map(KeyMap::Fold), state);
             let mut k = i + 1;
             while k < words.len() && k - i < MAX_WORDS && words[k].joins {
                 fold_word(text, words[k], &mut next);
@@ -243,27 +333,21 @@ impl Normalizer {
                     break;
                 }
                 if let Some(v) = cur.value() {
-                    found.push((k - i + 1, ixn as u16, v));
+                    let n = k - i + 1;
+                    match &mut best {
+                        Some((bn, list)) if *bn == n => list.push((ixn, v)),
+                        Some((bn, _)) if *bn > n => {}
+                        _ => best = Some((n, vec![(ixn, v)])),
+                    }
                 }
                 k += 1;
             }
         }
-        for (n, _, _) in &found {
-            best_n = best_n.max(*n);
-        }
-        if best_n == 0 {
-            return (None, continues);
-        }
-        let mut hits = Vec::new();
-        let mut list = Vec::new();
-        for (n, ixn, v) in found {
-            if n == best_n {
-                list.clear();
-                self.indexes[ixn as usize].postings(v, &mut list);
-                hits.extend(list.iter().map(|&a| Hit { ix: ixn, alias: a }));
-            }
-        }
-        (Some((best_n, hits)), continues)
+        best
+    }
+
+    fn alias_text(&self, h: Hit) -> &str {
+        self.indexes[h.ix as usize].alias(h.alias).text
     }
 
     /// The variant phase at word `i`: romanisation skeletons, then edit distance.
@@ -283,7 +367,7 @@ impl Normalizer {
         if !cased && (first.is_lowercase() || !self.opts.explicit_lang || !first.is_alphabetic()) {
             return None;
         }
-        if word.chars().count() < 4 || sc.no_variant.contains_key(word) {
+        if word.chars().count() < 4 || sc.exact.get(word).is_some_and(|m| m.no_variant) {
             return None;
         }
         fold_word(text, w, &mut sc.buf);
@@ -390,13 +474,20 @@ impl Normalizer {
         let inside_name = (w.tight && i > 0 && unknown_cap(i - 1))
             || (i + 1 < words.len() && words[i + 1].tight && unknown_cap(i + 1));
         if max > 0 && cased && !inside_name {
+            // Running text corrects towards English or language-neutral names unless another
+            // output language is named.
+            let text_targets = if self.opts.explicit_lang {
+                KeyMap::Fuzzy
+            } else {
+                KeyMap::FuzzyEnglish
+            };
             if sc.fuzzy.len() >= CACHE_LIMIT {
                 sc.fuzzy.clear();
             }
             let (hits, d) = sc
                 .fuzzy
                 .entry(folded.as_str().into())
-                .or_insert_with(|| self.fuzzy_hits(KeyMap::Fuzzy, &folded, max))
+                .or_insert_with(|| self.fuzzy_hits(text_targets, &folded, max))
                 .clone();
             if !hits.is_empty() {
                 if let Decision::Report(mut m) =
@@ -415,10 +506,21 @@ impl Normalizer {
     }
 
     fn remember(&self, sc: &mut Scanner, word: &str) {
-        if sc.no_variant.len() >= CACHE_LIMIT {
-            sc.no_variant.clear();
+        match sc.exact.get_mut(word) {
+            Some(m) => m.no_variant = true,
+            None => {
+                if sc.exact.len() >= CACHE_LIMIT {
+                    sc.exact.clear();
+                }
+                sc.exact.insert(
+                    word.into(),
+                    ExactMemo {
+                        no_variant: true,
+                        ..ExactMemo::default()
+                    },
+                );
+            }
         }
-        sc.no_variant.insert(word.into(), ());
     }
 }
 

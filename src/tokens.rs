@@ -25,6 +25,9 @@ pub struct Word {
 
 #[inline]
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric()
         || unicode_normalization::char::is_combining_mark(c)
         || matches!(c, '\u{200C}' | '\u{200D}' | '\u{00AD}')

@@ -156,6 +156,7 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
     let mut alias_rows: Vec<u32> = Vec::new();
     let mut alias_texts: Vec<&str> = Vec::new();
     let mut fuzzy_target: Vec<bool> = Vec::new();
+    let mut english: Vec<bool> = Vec::new();
     let mut row_no: u32 = 0;
     for (e, (kind, members)) in groups.iter().enumerate() {
         let (id_off, id_len) = strings.add(ids[e]);
@@ -181,9 +182,12 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
                     alias_texts.push(a);
                 }
             }
+            let en =
+                r.lang.is_empty() || r.lang.split(',').any(|c| c == "en" || c.starts_with("en-"));
             for _ in first_alias..alias_texts.len() {
                 alias_rows.push(row_no);
                 fuzzy_target.push(eligible);
+                english.push(eligible && en);
             }
             row_no += 1;
         }
@@ -193,7 +197,9 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
     let mut fold_pairs = Vec::with_capacity(alias_texts.len());
     let mut skel_pairs = Vec::with_capacity(alias_texts.len());
     let mut fuzzy_pairs = Vec::new();
+    let mut fuzzy_en_pairs = Vec::new();
     let mut all_fuzzy = true;
+    let mut all_en = true;
     let mut first_words: Vec<u64> = Vec::with_capacity(alias_texts.len());
     let mut lower_first_words: Vec<u64> = Vec::new();
     let mut alias_no: u32 = 0;
@@ -218,6 +224,11 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
         } else {
             all_fuzzy = false;
         }
+        if english[i] {
+            fuzzy_en_pairs.push((k.fold.clone(), alias_no));
+        } else {
+            all_en = false;
+        }
         fold_pairs.push((k.fold, alias_no));
         alias_no += 1;
     }
@@ -226,34 +237,37 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
     if all_fuzzy {
         fuzzy_pairs = Vec::new();
     }
+    if all_en {
+        fuzzy_en_pairs = Vec::new();
+    }
     let mut postings = Vec::new();
     let fold_values = key_values(fold_pairs, &mut postings);
     let skel_values = key_values(skel_pairs, &mut postings);
     let fuzzy_values = key_values(fuzzy_pairs, &mut postings);
+    let fuzzy_en_values = key_values(fuzzy_en_pairs, &mut postings);
     let mut id_list: Vec<(&str, u64)> = ids
         .iter()
         .enumerate()
         .map(|(i, id)| (*id, i as u64))
         .collect();
     id_list.sort_unstable();
-    let (fold_fst, skel_fst, fuzzy_fst, ids_fst) = std::thread::scope(|s| {
+    let (fold_fst, skel_fst, fuzzy_fst, fuzzy_en_fst, ids_fst) = std::thread::scope(|s| {
         let f = s.spawn(|| fst_bytes(&fold_values));
         let k = s.spawn(|| fst_bytes(&skel_values));
-        let z = if all_fuzzy {
-            None
-        } else {
-            Some(s.spawn(|| fst_bytes(&fuzzy_values)))
-        };
+        let z = (!all_fuzzy).then(|| s.spawn(|| fst_bytes(&fuzzy_values)));
+        let e = (!all_en).then(|| s.spawn(|| fst_bytes(&fuzzy_en_values)));
         let ids_fst = fst::Map::from_iter(id_list).map(|m| m.into_fst().into_inner());
         (
             f.join().expect("fst thread"),
             k.join().expect("fst thread"),
             z.map(|z| z.join().expect("fst thread")),
+            e.map(|e| e.join().expect("fst thread")),
             ids_fst,
         )
     });
     let (fold_fst, skel_fst, ids_fst) = (fold_fst?, skel_fst?, ids_fst?);
     let fuzzy_fst = fuzzy_fst.transpose()?.unwrap_or_default();
+    let fuzzy_en_fst = fuzzy_en_fst.transpose()?.unwrap_or_default();
     let filter = bitset(first_words);
     let lower_filter = bitset(lower_first_words);
     let sections: [&[u8]; SECTIONS] = [
@@ -268,6 +282,7 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
         &ids_fst,
         &lower_filter,
         &fuzzy_fst,
+        &fuzzy_en_fst,
     ];
     let mut out = Vec::with_capacity(HEADER_LEN + sections.iter().map(|s| s.len()).sum::<usize>());
     out.extend_from_slice(MAGIC);

@@ -9,7 +9,7 @@
 //! offset (in `u32`s) into the postings section otherwise.
 
 /// File magic; the last byte is the format version.
-pub const MAGIC: &[u8; 8] = b"NRMIDX\x00\x04";
+pub const MAGIC: &[u8; 8] = b"NRMIDX\x00\x05";
 
 pub const STRINGS: usize = 0;
 pub const ENTITIES: usize = 1;
@@ -25,7 +25,10 @@ pub const LOWER_FILTER: usize = 9;
 /// Folded keys of the aliases that may be targets of edit-distance matching (rows without
 /// `nofuzzy`, `weak` or `never`, in a known language): a much smaller map to search.
 pub const FUZZY_FST: usize = 10;
-pub const SECTIONS: usize = 11;
+/// The fuzzy-target keys of names in English or of no particular language: the targets of
+/// misspellings in running text when no other output language is named.
+pub const FUZZY_EN_FST: usize = 11;
+pub const SECTIONS: usize = 12;
 
 pub const HEADER_LEN: usize = 8 + SECTIONS * 16;
 

@@ -86,6 +86,8 @@ pub enum KeyMap {
     Skeleton,
     /// The folded keys of fuzzy-match targets only.
     Fuzzy,
+    /// The folded keys of fuzzy-match targets in English or no particular language.
+    FuzzyEnglish,
 }
 
 pub struct Index {
@@ -94,6 +96,7 @@ pub struct Index {
     fold: fst::Map<Slice>,
     skel: fst::Map<Slice>,
     fuzzy: fst::Map<Slice>,
+    fuzzy_en: fst::Map<Slice>,
     ids: fst::Map<Slice>,
     filter_mask: usize,
     lower_mask: usize,
@@ -133,6 +136,12 @@ impl Index {
         } else {
             fst::Map::new(slice(FUZZY_FST))?
         };
+        // Empty: every alias is an English or language-neutral fuzzy target.
+        let fuzzy_en = if sections[FUZZY_EN_FST].1 == 0 {
+            fst::Map::new(slice(FOLD_FST))?
+        } else {
+            fst::Map::new(slice(FUZZY_EN_FST))?
+        };
         let filter_len = sections[FILTER].1;
         let lower_len = sections[LOWER_FILTER].1;
         if filter_len == 0
@@ -150,6 +159,7 @@ impl Index {
             fold,
             skel,
             fuzzy,
+            fuzzy_en,
             ids,
         })
     }
@@ -254,6 +264,7 @@ impl Index {
             KeyMap::Fold => self.fold.as_fst(),
             KeyMap::Skeleton => self.skel.as_fst(),
             KeyMap::Fuzzy => self.fuzzy.as_fst(),
+            KeyMap::FuzzyEnglish => self.fuzzy_en.as_fst(),
         }
     }
 
@@ -263,6 +274,7 @@ impl Index {
             KeyMap::Fold => self.fold.get(key),
             KeyMap::Skeleton => self.skel.get(key),
             KeyMap::Fuzzy => self.fuzzy.get(key),
+            KeyMap::FuzzyEnglish => self.fuzzy_en.get(key),
         }
     }
 
@@ -370,6 +382,20 @@ impl<'a> Cursor<'a> {
             node: fst.root(),
             out: Output::zero(),
         }
+    }
+
+    /// Resumes a walk at a state saved with [`Cursor::state`].
+    pub fn resume(fst: &'a Fst<Slice>, (addr, out): (usize, u64)) -> Self {
+        Cursor {
+            fst,
+            node: fst.node(addr),
+            out: Output::new(out),
+        }
+    }
+
+    /// The state of the walk (node address and output so far), to resume it later.
+    pub fn state(&self) -> (usize, u64) {
+        (self.node.addr(), self.out.value())
     }
 
     /// Follows `bytes`; false when no key continues this way.
