@@ -116,6 +116,53 @@ pub fn strip(key: &str) -> Option<String> {
     None
 }
 
+/// Endings of Russian, Ukrainian and Central Asian patronymics, folded (Cyrillic and Latin).
+const PATRONYMIC_ENDINGS: &[&str] = &[
+    "ович",
+    "евич",
+    "ьевич",
+    "овна",
+    "евна",
+    "ична",
+    "инична",
+    "ич",
+    "ovich",
+    "evich",
+    "ovna",
+    "evna",
+    "ovych",
+    "ivna",
+    "ovic",
+    "evic",
+    "uly",
+    "ulu",
+    "kyzy",
+    "qyzy",
+    "улы",
+    "ұлы",
+    "қызы",
+    "кызы",
+];
+
+/// The key without its middle words that are patronymics ("Vladimir Vladimirovich Putin",
+/// "Эмомали Шарипович Рахмон"), when the name has three or more words and one was removed.
+pub fn strip_patronymic(key: &str) -> Option<String> {
+    let words: Vec<&str> = key.split(' ').collect();
+    if words.len() < 3 {
+        return None;
+    }
+    let kept: Vec<&str> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| {
+            let middle = *i > 0 && *i + 1 < words.len();
+            !(middle && w.chars().count() > 5 && PATRONYMIC_ENDINGS.iter().any(|e| w.ends_with(e)))
+        })
+        .map(|(_, w)| *w)
+        .collect();
+    (kept.len() < words.len() && kept.len() >= 2).then(|| kept.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +188,10 @@ mod tests {
         );
         assert_eq!(strip(&name_key("Republic")), None);
         assert_eq!(strip(&name_key("Republican Party")), None);
+        assert_eq!(
+            strip_patronymic(&name_key("Эмомали Шарипович Рахмон")).as_deref(),
+            Some("эмомали рахмон")
+        );
+        assert_eq!(strip_patronymic(&name_key("Vladimir Putin")), None);
     }
 }

@@ -246,6 +246,29 @@ fn is_latin_text(s: &str) -> bool {
     })
 }
 
+/// True when every letter is of a script whose transliteration is phonetic enough to compare
+/// spellings (Latin, Greek, Cyrillic, Armenian, Georgian). Names in other scripts (Han, kana,
+/// Hangul, Arabic, Hebrew, Indic...) match only as the tables write them.
+pub fn is_transliterable(s: &str) -> bool {
+    s.chars().filter(|c| c.is_alphabetic()).all(|c| {
+        c.is_ascii_alphabetic()
+            || ('\u{00C0}'..='\u{058F}').contains(&c)
+            || ('\u{10A0}'..='\u{10FF}').contains(&c)
+            || ('\u{1C80}'..='\u{1C8F}').contains(&c)
+            || ('\u{1E00}'..='\u{1FFF}').contains(&c)
+    })
+}
+
+/// True when `s` has Han, kana or Hangul characters.
+pub fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(c,
+            '\u{1100}'..='\u{11FF}' | '\u{2E80}'..='\u{2FDF}' | '\u{3040}'..='\u{30FF}'
+            | '\u{3130}'..='\u{318F}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+            | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+    })
+}
+
 fn type_code_of(name: &str) -> u8 {
     crate::table::type_code(name).expect("known type")
 }
@@ -769,6 +792,13 @@ impl Normalizer {
                 return r;
             }
         }
+        // A person's name with a patronymic: "Эмомали Шарипович Рахмон".
+        if let Some(short) = crate::designators::strip_patronymic(&key) {
+            let r = self.resolve_key(&short, short.clone());
+            if r.entity.as_ref().is_some_and(|e| e.kind == "person") {
+                return r;
+            }
+        }
         r
     }
 
@@ -791,57 +821,55 @@ impl Normalizer {
         }
         let mut hits = Vec::new();
         self.hits(KeyMap::Fold, &key, &mut hits);
-        let mut attempts: Vec<(Vec<Hit>, MatchKind, u32)> = Vec::new();
         if !hits.is_empty() {
-            let exact = hits.iter().any(|h| self.info(*h).text == name);
-            attempts.push((
-                hits,
-                if exact {
-                    MatchKind::Exact
-                } else {
-                    MatchKind::Folded
-                },
-                0,
-            ));
+            let kind = if hits.iter().any(|h| self.info(*h).text == name) {
+                MatchKind::Exact
+            } else {
+                MatchKind::Folded
+            };
+            if let Some(r) = self.resolution(name, &hits, kind, 0) {
+                return r;
+            }
+        }
+        // Han, kana and Hangul romanise by sound, and homophones abound: exact forms only.
+        if has_cjk(name) {
+            return Resolution::none();
         }
         let skel = crate::translit::key_skeleton(&key);
-        let mut attempt_at = 0;
-        loop {
-            if attempt_at < attempts.len() {
-                let (hits, kind, dist) = &attempts[attempt_at];
-                if let Some(r) = self.resolution(name, hits, *kind, *dist) {
+        // Strategies in order of strength; the first that decides wins.
+        let mut hits = Vec::new();
+        if !skel.is_empty() {
+            self.hits(KeyMap::Skeleton, &skel, &mut hits);
+            if let Some(r) = self.resolution(name, &hits, MatchKind::Translit, 0) {
+                return r;
+            }
+            // The name written the German, Polish, Dutch, French or Czech way.
+            for reading in crate::translit::reading_skeletons(name, &skel) {
+                hits.clear();
+                self.hits(KeyMap::Skeleton, &reading, &mut hits);
+                if let Some(r) = self.resolution(name, &hits, MatchKind::Translit, 0) {
                     return r;
                 }
-                attempt_at += 1;
-                continue;
             }
-            // Next strategy.
-            let next = match attempts.last().map(|a| a.1) {
-                None | Some(MatchKind::Exact) | Some(MatchKind::Folded) => {
-                    let mut h = Vec::new();
-                    if !skel.is_empty() {
-                        self.hits(KeyMap::Skeleton, &skel, &mut h);
-                    }
-                    (h, MatchKind::Translit, 0)
-                }
-                Some(MatchKind::Translit) => {
-                    let len = key.chars().filter(|c| *c != ' ').count();
-                    let max = fuzzy_budget(len);
-                    if max == 0 {
-                        return Resolution::none();
-                    }
-                    let (h, d) = self.fuzzy_hits(KeyMap::Fuzzy, &key, max);
-                    if h.is_empty() && !skel.is_empty() {
-                        let (h2, d2) = self.fuzzy_hits(KeyMap::Skeleton, &skel, max.min(1));
-                        (h2, MatchKind::Fuzzy, d2)
-                    } else {
-                        (h, MatchKind::Fuzzy, d)
-                    }
-                }
-                Some(MatchKind::Fuzzy) => return Resolution::none(),
-            };
-            attempts.push(next);
         }
+        // Edit distances mean nothing on the rough transliteration of scripts without vowels
+        // or with syllables (Arabic, Hebrew, Han, kana, Hangul...).
+        let len = key.chars().filter(|c| *c != ' ').count();
+        let max = fuzzy_budget(len);
+        if max == 0 || !is_transliterable(name) {
+            return Resolution::none();
+        }
+        let (hits, d) = self.fuzzy_hits(KeyMap::Fuzzy, &key, max);
+        if let Some(r) = self.resolution(name, &hits, MatchKind::Fuzzy, d) {
+            return r;
+        }
+        if hits.is_empty() && !skel.is_empty() {
+            let (hits, d) = self.fuzzy_hits(KeyMap::Skeleton, &skel, max.min(1));
+            if let Some(r) = self.resolution(name, &hits, MatchKind::Fuzzy, d) {
+                return r;
+            }
+        }
+        Resolution::none()
     }
 
     fn resolution(

@@ -367,6 +367,9 @@ impl Normalizer {
         if !cased && (first.is_lowercase() || !self.opts.explicit_lang || !first.is_alphabetic()) {
             return None;
         }
+        if crate::engine::has_cjk(word) {
+            return None;
+        }
         if word.chars().count() < 4 || sc.exact.get(word).is_some_and(|m| m.no_variant) {
             return None;
         }

@@ -182,6 +182,114 @@ pub fn key_skeleton(key: &str) -> String {
     out
 }
 
+/// Spelling conventions of other languages' press for foreign names, as substitutions applied
+/// to a folded word before its skeleton is taken (longest pattern first at each position):
+/// German `Jelzin`, `Chruschtschow`; Polish `Szojgu`, `Mirzijojew`; Dutch `Chroesjtsjov`;
+/// French `Poutine`, `Ouzbékistan`.
+const READINGS: [&[(&str, &str)]; 4] = [
+    // German
+    &[
+        ("tsch", "ch"),
+        ("sch", "sh"),
+        ("ch", "kh"),
+        ("ie", "i"),
+        ("j", "y"),
+        ("z", "ts"),
+        ("w", "v"),
+    ],
+    // Polish
+    &[
+        ("szcz", "shch"),
+        ("sz", "sh"),
+        ("cz", "ch"),
+        ("rz", "zh"),
+        ("ch", "kh"),
+        ("j", "y"),
+        ("w", "v"),
+    ],
+    // Dutch
+    &[
+        ("tsj", "ch"),
+        ("sj", "sh"),
+        ("ch", "kh"),
+        ("oe", "u"),
+        ("j", "y"),
+        ("w", "v"),
+    ],
+    // French
+    &[("dj", "j"), ("ch", "sh"), ("j", "zh"), ("ou", "u")],
+];
+
+/// Letters whose diacritics carry a sound (Czech, Croatian, Turkish, Romanian), spelt out as
+/// an English-language press would before folding: `Chruščov`, `Beşar`.
+fn spell_out(c: char) -> Option<&'static str> {
+    Some(match c {
+        'š' | 'Š' | 'ş' | 'Ş' | 'ș' | 'Ș' => "sh",
+        'č' | 'Č' | 'ć' | 'Ć' | 'ç' | 'Ç' => "ch",
+        'ž' | 'Ž' => "zh",
+        'ř' | 'Ř' => "rzh",
+        'ğ' | 'Ğ' => "",
+        _ => return None,
+    })
+}
+
+fn apply_reading(word: &str, rules: &[(&str, &str)], out: &mut String) {
+    let mut rest = word;
+    'outer: while !rest.is_empty() {
+        for (from, to) in rules {
+            if let Some(r) = rest.strip_prefix(from) {
+                out.push_str(to);
+                rest = r;
+                continue 'outer;
+            }
+        }
+        let c = rest.chars().next().unwrap();
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+/// Skeletons of `name` read with other languages' spelling conventions, each different from
+/// the plain skeleton `plain`. Used to find candidates for names written the German, Polish,
+/// Dutch, French or Czech way.
+pub fn reading_skeletons(name: &str, plain: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !s.is_empty() && s != plain && !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    if name.chars().any(|c| spell_out(c).is_some()) {
+        // Czech and Polish `ch` is English `kh` (Chruščov); Turkish and Romanian have none.
+        let kh = name.replace("ch", "kh").replace("Ch", "Kh");
+        for source in [name, kh.as_str()] {
+            let spelt: String = source
+                .chars()
+                .map(|c| spell_out(c).map_or_else(|| c.to_string(), str::to_string))
+                .collect();
+            push(key_skeleton(&crate::tokens::name_key(&spelt)));
+        }
+    }
+    let key = crate::tokens::name_key(name);
+    for (n, rules) in READINGS.iter().enumerate() {
+        let mut read = String::with_capacity(key.len() + 8);
+        for (i, w) in key.split(' ').enumerate() {
+            if i > 0 {
+                read.push(' ');
+            }
+            let mut word = String::new();
+            apply_reading(w, rules, &mut word);
+            // French: a mute final e (Poutine, Lénine).
+            if n == 3 && word.len() > 4 && word.ends_with("ine") {
+                word.pop();
+            }
+            read.push_str(&word);
+        }
+        push(key_skeleton(&read));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +312,18 @@ mod tests {
         assert_eq!(sk("Yeltsin"), sk("Ельцин"));
         assert_eq!(sk("Zelenskyy"), sk("Zelensky"));
         assert_eq!(sk("Zelenskiy"), sk("Зеленский"));
+    }
+
+    #[test]
+    fn other_languages_readings() {
+        let has =
+            |name: &str, target: &str| reading_skeletons(name, &sk(name)).contains(&sk(target));
+        assert!(has("Szojgu", "Shoigu"));
+        assert!(has("Mirzijojew", "Mirziyoyev"));
+        assert!(has("Jelzin", "Yeltsin"));
+        assert!(has("Chruschtschow", "Khrushchov"));
+        assert!(has("Poutine", "Putin"));
+        assert!(has("Chruščov", "Khrushchov"));
     }
 
     #[test]
