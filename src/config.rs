@@ -137,7 +137,7 @@ impl Config {
         let label = path.display().to_string();
         let raw: Raw = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: label.clone(),
-            msg: one_line(&e.to_string()),
+            msg: crate::report::one_line(&e.to_string()),
         })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let mut set = GlobSetBuilder::new();
@@ -250,17 +250,6 @@ impl Config {
         }
         false
     }
-}
-
-fn one_line(s: &str) -> String {
-    let mut out = String::new();
-    for l in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(l);
-    }
-    out
 }
 
 /// `path` made absolute (against the working directory) and lexically cleaned, without

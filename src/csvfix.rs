@@ -69,6 +69,8 @@ pub struct Config {
     pub threads: usize,
     /// Review decisions: when set, exactly these are applied.
     pub decisions: Option<Decisions>,
+    /// The configuration whose `ignore` words are never rewritten.
+    pub ignore: Option<crate::config::Config>,
 }
 
 impl Default for Config {
@@ -85,6 +87,7 @@ impl Default for Config {
             batch_rows: BATCH_ROWS,
             threads: 0,
             decisions: None,
+            ignore: None,
         }
     }
 }
@@ -406,6 +409,7 @@ impl Decisions {
     /// by `accept`. A decision is `accept`, `reject`, empty (undecided), an entity id of the
     /// loaded tables, or any other text: the canonical name to write.
     pub fn parse(nz: &Normalizer, label: &str, text: &str) -> Result<Decisions, String> {
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         let mut lines = text.lines().enumerate();
         let header: Vec<&str> = loop {
             match lines.next() {
@@ -561,7 +565,12 @@ fn split_ws(cell: &str) -> (&str, &str, &str) {
 }
 
 /// Resolves one cell (cell mode).
-fn resolve_cell(nz: &Normalizer, cell: &str, decisions: Option<&Decisions>) -> Outcome {
+fn resolve_cell(
+    nz: &Normalizer,
+    cell: &str,
+    decisions: Option<&Decisions>,
+    ignore: Option<&crate::config::Config>,
+) -> Outcome {
     let (lead, name, trail) = split_ws(cell);
     if name.is_empty() {
         return Outcome {
@@ -634,6 +643,12 @@ fn resolve_cell(nz: &Normalizer, cell: &str, decisions: Option<&Decisions>) -> O
             }
         }
     }
+    if f.status == Status::Fixed && ignore.is_some_and(|c| c.ignores(name)) {
+        // An `ignore` word of the configuration: never rewritten.
+        f.status = Status::Rejected;
+        new = None;
+        id.clear();
+    }
     let status = f.status;
     Outcome {
         new,
@@ -644,8 +659,16 @@ fn resolve_cell(nz: &Normalizer, cell: &str, decisions: Option<&Decisions>) -> O
 }
 
 /// Resolves one cell as running text (text mode): the safe fixes are applied.
-fn resolve_text(nz: &Normalizer, sc: &mut crate::Scanner, cell: &str) -> Outcome {
-    let matches = nz.find_with(cell, sc);
+fn resolve_text(
+    nz: &Normalizer,
+    sc: &mut crate::Scanner,
+    cell: &str,
+    ignore: Option<&crate::config::Config>,
+) -> Outcome {
+    let mut matches = nz.find_with(cell, sc);
+    if let Some(c) = ignore {
+        matches.retain(|m| !c.ignores(&cell[m.start..m.end]));
+    }
     let text = crate::apply(cell, &matches, |m| m.fix == Fix::Safe);
     let mut findings = Vec::new();
     let mut status = Status::Correct;
@@ -769,23 +792,42 @@ fn plan(cfg: &Config, first: &csv::ByteRecord) -> Result<Plan, CsvError> {
     }
     let mut ids: Vec<Option<String>> = vec![None; width];
     for spec in &cfg.ids {
-        if let Some((c, name)) = spec.split_once('=') {
+        let (targets, name) = if let Some((c, name)) = spec.split_once('=') {
             let i = find(c)?;
             if !cols.contains(&i) {
                 return Err(CsvError::Usage(format!(
                     "--id {spec:?}: column {c:?} is not one of the --column columns"
                 )));
             }
-            ids[i] = Some(name.to_string());
+            (vec![i], name)
         } else {
             if cols.len() > 1 && cfg.has_header {
                 return Err(CsvError::Usage(format!(
                     "--id {spec:?} with several columns would repeat a header name: write --id COLUMN={spec} for each"
                 )));
             }
-            for &i in &cols {
-                ids[i] = Some(spec.clone());
+            (cols.clone(), spec.as_str())
+        };
+        if cfg.has_header {
+            if names.iter().any(|n| n == name) {
+                return Err(CsvError::Usage(format!(
+                    "--id {spec:?}: the header already has a column named {name:?}"
+                )));
             }
+            if ids.iter().flatten().any(|n| n == name) {
+                return Err(CsvError::Usage(format!(
+                    "--id {spec:?}: the id column name {name:?} is given twice"
+                )));
+            }
+        }
+        for i in targets {
+            if ids[i].is_some() {
+                return Err(CsvError::Usage(format!(
+                    "--id {spec:?}: column {} already has an id column",
+                    i + 1
+                )));
+            }
+            ids[i] = Some(name.to_string());
         }
     }
     if cfg.text && ids.iter().any(Option::is_some) {
@@ -1131,9 +1173,9 @@ pub fn run(
                         // Checked above: selected cells are UTF-8.
                         let s = std::str::from_utf8(v).unwrap_or("");
                         if cfg.text {
-                            resolve_text(nz, sc, s)
+                            resolve_text(nz, sc, s, cfg.ignore.as_ref())
                         } else {
-                            resolve_cell(nz, s, decisions)
+                            resolve_cell(nz, s, decisions, cfg.ignore.as_ref())
                         }
                     })
                     .collect()

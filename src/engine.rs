@@ -294,6 +294,9 @@ fn romanisation_of(span: &str, target: &str) -> bool {
     if initial_class(span) != initial_class(target) {
         return false;
     }
+    if is_latin_text(target) && !romanisation_marker(span, target) {
+        return false;
+    }
     let undoubled = |s: &str| {
         let mut l = String::new();
         crate::translit::to_latin_into(&name_key(s), &mut l);
@@ -330,6 +333,27 @@ fn keep_line_breaks(found: &str, replacement: &str) -> String {
     }
     out.push_str(&replacement[rw[rw.len() - 1].end..]);
     out
+}
+
+/// Letter groups that romanisation schemes write differently (Qasym/Kassym, Zhomart/Jomart,
+/// Tokayev/Tokaev, Volodymyr/Wolodymyr, Ouzbékistan). Two Latin spellings are romanisation
+/// variants only when they differ in one of these; differences such as c/k, x/ks or i/y
+/// between consonants make other names (France/Franke, Brics/Brix, Corbyn/Corbin).
+const ROMANISATION_MARKERS: [&str; 20] = [
+    "q", "kh", "zh", "dzh", "dj", "j", "w", "ou", "yy", "iy", "ii", "ij", "ya", "yu", "ye", "yo",
+    "ay", "ey", "oy", "uy",
+];
+
+fn romanisation_marker(span: &str, target: &str) -> bool {
+    let latin = |s: &str| {
+        let mut l = String::new();
+        crate::translit::to_latin_into(&name_key(s), &mut l);
+        l
+    };
+    let (a, b) = (latin(span), latin(target));
+    ROMANISATION_MARKERS
+        .iter()
+        .any(|m| a.matches(m).count() != b.matches(m).count())
 }
 
 /// Applies the case style of `found` to `target`: all-capitals stays all-capitals.
@@ -692,13 +716,22 @@ impl Normalizer {
         } else {
             match kind {
                 MatchKind::Exact | MatchKind::Folded => Fix::Safe,
+                // One word alone, written in Latin letters, may be another person's surname
+                // (Sayed is not Saied): only suggest; full names and places are safe.
+                MatchKind::Translit
+                    if TYPES[ekind as usize] == "person"
+                        && !span.contains(char::is_whitespace)
+                        && is_latin_text(span) =>
+                {
+                    Fix::Suggested
+                }
                 MatchKind::Translit => Fix::Safe,
                 MatchKind::Fuzzy => {
-                    // People's surnames have real neighbours (Tokarev, Tokayev): only suggest.
+                    // Surnames and towns have real neighbours (Tokarev and Tokayev, Kuchling and
+                    // Kuching): only countries and organisations are corrected.
                     let len = name_key(span).chars().count();
                     let min_len = match TYPES[ekind as usize] {
                         "country" | "org" => SAFE_FUZZY_MIN_LEN,
-                        "city" => SAFE_FUZZY_MIN_LEN + 1,
                         _ => usize::MAX,
                     };
                     if distance <= 1 && len >= min_len {

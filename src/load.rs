@@ -139,6 +139,10 @@ pub fn load_table(path: &Path) -> Result<(Index, BuildStats), LoadError> {
     })?;
     drop(rows);
     if let Some(c) = &cached {
+        // The cache directory is ours: created when missing.
+        if let Some(d) = c.parent() {
+            let _ = fs::create_dir_all(d);
+        }
         let _ = write_atomic(c, &index_bytes);
     }
     let ix = Index::open(Backing::Owned(index_bytes))
@@ -146,23 +150,146 @@ pub fn load_table(path: &Path) -> Result<(Index, BuildStats), LoadError> {
     Ok((ix, stats))
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+/// A file written atomically: the bytes go to a temporary file created (with `create_new`)
+/// in the destination's directory, which [`AtomicFile::commit`] renames over the destination.
+///
+/// - An existing destination keeps its permissions; a symbolic link is followed, so the file
+///   it points to is replaced, not the link.
+/// - Missing directories are not created: the destination's directory must exist.
+/// - A destination that exists and is not a regular file (`/dev/null`, a FIFO, a terminal) is
+///   written to directly; there is nothing to replace.
+/// - Dropped without a commit (an error on the way), the temporary file is removed and the
+///   destination is untouched.
+pub struct AtomicFile {
+    /// The file replaced (the symbolic link's target).
+    dest: PathBuf,
+    /// The temporary file; `None` when writing directly to a special file.
+    tmp: Option<PathBuf>,
+    out: Option<std::io::BufWriter<fs::File>>,
+    perms: Option<fs::Permissions>,
+}
+
+/// Distinguishes the temporary files of one process.
+static TEMP_COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// `path` with symbolic links followed (also a dangling one: its target, relative to the
+/// link's directory).
+fn follow_links(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => match fs::read_link(&p) {
+                Ok(t) => {
+                    p = match p.parent() {
+                        Some(d) if t.is_relative() => d.join(t),
+                        _ => t,
+                    }
+                }
+                Err(_) => break,
+            },
+            _ => break,
+        }
     }
-    result
+    p
+}
+
+impl AtomicFile {
+    /// Starts writing `path` (see the type's documentation).
+    pub fn create(path: &Path) -> std::io::Result<AtomicFile> {
+        use std::io::{Error, ErrorKind};
+        let dest = follow_links(path);
+        let existing = fs::metadata(&dest).ok();
+        if let Some(m) = existing.as_ref().filter(|m| !m.is_file()) {
+            if m.is_dir() {
+                return Err(Error::other("is a directory"));
+            }
+            let f = fs::OpenOptions::new().write(true).open(&dest)?;
+            return Ok(AtomicFile {
+                dest,
+                tmp: None,
+                out: Some(std::io::BufWriter::with_capacity(1 << 16, f)),
+                perms: None,
+            });
+        }
+        let dir = match dest.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        loop {
+            let n = TEMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let tmp = dir.join(format!(".{name}.normalize-{}-{n}.tmp", std::process::id()));
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+            {
+                Ok(f) => {
+                    return Ok(AtomicFile {
+                        dest,
+                        tmp: Some(tmp),
+                        out: Some(std::io::BufWriter::with_capacity(1 << 16, f)),
+                        perms: existing.map(|m| m.permissions()),
+                    })
+                }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    return Err(Error::new(
+                        e.kind(),
+                        format!("cannot create a temporary file in {} ({e})", dir.display()),
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The file that is replaced on commit.
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+
+    /// Flushes the data to disk and renames the temporary file over the destination.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        let w = self.out.take().expect("not committed yet");
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        let Some(tmp) = self.tmp.clone() else {
+            return Ok(());
+        };
+        if let Some(p) = self.perms.take() {
+            f.set_permissions(p)?;
+        }
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, &self.dest)?;
+        self.tmp = None;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.out.as_mut().expect("not committed").write(b)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.as_mut().expect("not committed").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        self.out = None;
+        if let Some(t) = self.tmp.take() {
+            let _ = fs::remove_file(t);
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically (see [`AtomicFile`]).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(bytes)?;
+    f.commit()
 }

@@ -37,8 +37,9 @@ use serde_json::{json, Value};
 use crate::config::{Config, Severity, FILE_NAME as CONFIG_FILE};
 use crate::engine::{Fix, Match, Normalizer};
 use crate::matcher::Scanner;
+use crate::position::{Breaks, Mapper, Unit};
 use crate::prose::Syntax;
-use crate::report::reason;
+use crate::report::{one_line, reason};
 
 /// The command that appends a variant to the user's table.
 pub const ADD_VARIANT: &str = "normalize.addVariant";
@@ -46,8 +47,9 @@ pub const ADD_VARIANT: &str = "normalize.addVariant";
 pub const FIX_ALL_KIND: &str = "source.fixAll.normalize";
 
 /// Builds a normalizer from the command line's options and a document's configuration (its
-/// tables, `default_tables`, `lang`, `former`), or the command line's alone.
-pub type Factory = Box<dyn Fn(Option<&Config>) -> Result<Normalizer, String>>;
+/// tables, `default_tables`, `lang`, `former`), or the command line's alone; with the table
+/// files it loaded (never checked themselves).
+pub type Factory = Box<dyn Fn(Option<&Config>) -> Result<(Normalizer, Vec<PathBuf>), String>>;
 
 // ---------------------------------------------------------------------------------------------
 // Positions
@@ -82,111 +84,49 @@ impl Encoding {
         }
     }
 
-    #[inline]
-    fn units(self, c: char) -> u32 {
+    /// The unit of columns in [`crate::position`].
+    pub fn unit(self) -> Unit {
         match self {
-            Encoding::Utf8 => c.len_utf8() as u32,
-            Encoding::Utf16 => c.len_utf16() as u32,
-            Encoding::Utf32 => 1,
+            Encoding::Utf8 => Unit::Utf8,
+            Encoding::Utf16 => Unit::Utf16,
+            Encoding::Utf32 => Unit::Scalar,
         }
     }
 }
 
 /// Byte offsets of the starts of the lines of `text` (line ends: `\n`, `\r\n`, `\r`).
 pub fn line_starts(text: &str) -> Vec<usize> {
-    let b = text.as_bytes();
-    let mut out = vec![0];
-    for i in memchr::memchr2_iter(b'\n', b'\r', b) {
-        if b[i] == b'\n' || b.get(i + 1) != Some(&b'\n') {
-            out.push(i + 1);
-        }
-    }
-    out
+    crate::position::line_starts(text.as_bytes(), Breaks::Any)
 }
 
 /// The byte offset of `pos` in `text`, clamped to the end of its line (and of the text), and
 /// never inside a character.
 pub fn offset_at(text: &str, lines: &[usize], pos: Position, enc: Encoding) -> usize {
-    let Some(&start) = lines.get(pos.line as usize) else {
-        return text.len();
-    };
-    let end = lines
-        .get(pos.line as usize + 1)
-        .copied()
-        .unwrap_or(text.len());
-    let line = &text[start..end];
-    let content = line
-        .strip_suffix('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .or_else(|| line.strip_suffix('\r'))
-        .unwrap_or(line);
-    let mut units = 0;
-    for (i, c) in content.char_indices() {
-        if units >= pos.character {
-            return start + i;
-        }
-        units += enc.units(c);
-        if units > pos.character {
-            // Inside a character (half of a surrogate pair): its start.
-            return start + i;
-        }
+    crate::position::offset_in(
+        text,
+        lines,
+        pos.line as usize,
+        pos.character as usize,
+        enc.unit(),
+    )
+}
+
+fn to_position((line, character): (usize, usize)) -> Position {
+    Position {
+        line: line as u32,
+        character: character as u32,
     }
-    start + content.len()
 }
 
 /// The position of byte offset `offset` (on a character boundary) in `text`.
 pub fn position_at(text: &str, lines: &[usize], offset: usize, enc: Encoding) -> Position {
-    let offset = offset.min(text.len());
-    let line = lines.partition_point(|&s| s <= offset) - 1;
-    let start = lines[line];
-    let character = text[start..offset].chars().map(|c| enc.units(c)).sum();
-    Position {
-        line: line as u32,
-        character,
-    }
-}
-
-/// Converts increasing byte offsets to positions in one pass over the text.
-struct Walker<'a> {
-    text: &'a str,
-    enc: Encoding,
-    at: usize,
-    pos: Position,
-}
-
-impl<'a> Walker<'a> {
-    fn new(text: &'a str, enc: Encoding) -> Self {
-        Walker {
-            text,
-            enc,
-            at: 0,
-            pos: Position::default(),
-        }
-    }
-
-    fn to(&mut self, offset: usize) -> Position {
-        if offset < self.at {
-            let lines = line_starts(self.text);
-            return position_at(self.text, &lines, offset, self.enc);
-        }
-        let bytes = self.text.as_bytes();
-        let seg = &self.text[self.at..offset];
-        for (i, c) in seg.char_indices() {
-            match c {
-                '\n' => {
-                    self.pos.line += 1;
-                    self.pos.character = 0;
-                }
-                '\r' if bytes.get(self.at + i + 1) != Some(&b'\n') => {
-                    self.pos.line += 1;
-                    self.pos.character = 0;
-                }
-                _ => self.pos.character += self.enc.units(c),
-            }
-        }
-        self.at = offset;
-        self.pos
-    }
+    to_position(crate::position::position_in(
+        text.as_bytes(),
+        lines,
+        offset,
+        enc.unit(),
+        Breaks::Any,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -234,40 +174,26 @@ fn severity(fix: Fix) -> DiagnosticSeverity {
 }
 
 /// `found -> canonical (reason)`, as `normalize check --format short` writes it (the
-/// candidates for an ambiguous name).
+/// candidates for an ambiguous name), on one line.
 pub fn message(found: &str, m: &Match) -> String {
-    let found = one_line(found);
-    let target = match (&m.replacement, m.fix) {
-        (Some(r), f) if f != Fix::Ambiguous => r.clone(),
-        _ => {
-            let mut names: Vec<&str> = Vec::new();
-            for c in &m.candidates {
-                if !names.contains(&c.canonical.as_str()) {
-                    names.push(&c.canonical);
-                }
-            }
-            format!("one of {}", names.join(", "))
-        }
-    };
-    format!("{found} -> {target} ({})", reason(m))
-}
-
-fn how(m: &Match) -> String {
-    if m.kind == crate::engine::MatchKind::Fuzzy {
-        format!("fuzzy (edit distance {})", m.distance)
-    } else {
-        m.kind.as_str().to_string()
-    }
+    let canonical = crate::report::canonical(m);
+    format!(
+        "{} ({})",
+        crate::report::message(found, canonical.as_deref(), &m.candidates),
+        reason(m)
+    )
 }
 
 /// The hover text of a finding (Markdown).
 pub fn explain(found: &str, m: &Match) -> String {
     let mut s = String::new();
-    match (&m.replacement, m.fix) {
-        (Some(r), f) if f != Fix::Ambiguous => {
-            s.push_str(&format!("**normalize**: `{found}` → `{r}`\n\n"))
-        }
-        _ => s.push_str(&format!("**normalize**: `{found}` is ambiguous\n\n")),
+    let found = one_line(found);
+    match crate::report::canonical(m) {
+        Some(r) => s.push_str(&format!(
+            "**normalize**: `{found}` → `{}`\n\n",
+            one_line(&r)
+        )),
+        None => s.push_str(&format!("**normalize**: `{found}` is ambiguous\n\n")),
     }
     s.push_str(&reason(m));
     s.push_str("\n\n| | |\n|---|---|\n");
@@ -280,8 +206,13 @@ pub fn explain(found: &str, m: &Match) -> String {
         }
     }
     s.push_str(&format!(
-        "| match | {} |\n| score | {:.2} |\n| fix | {} |\n",
-        how(m),
+        "| match | {}{} |\n| score | {:.2} |\n| fix | {} |\n",
+        crate::report::how(m),
+        if m.kind == crate::engine::MatchKind::Fuzzy {
+            format!(" (edit distance {})", m.distance)
+        } else {
+            String::new()
+        },
         m.score,
         m.fix.as_str()
     ));
@@ -381,39 +312,21 @@ impl Document {
         self.lines = line_starts(&self.text);
     }
 
-    /// Re-checks the text, as `normalize check` would: prose-aware, honouring inline
-    /// directives and the configuration's `exclude`, `ignore` and `min_severity`.
-    pub fn check(&mut self, nz: &Normalizer, config: Option<&Config>) {
-        if let (Some(c), Some(p)) = (config, &self.path) {
-            // Excluded paths, and the configured tables themselves (every alias would show).
-            let abs = crate::config::absolute(p);
-            if c.excludes(p) || c.tables.iter().any(|t| crate::config::absolute(t) == abs) {
-                self.matches.clear();
-                return;
-            }
-        }
-        let mut ms = crate::prose::find(nz, &mut self.scanner, &self.text, self.syntax);
-        let bytes = self.text.as_bytes();
-        let suppressed = crate::directives::suppressed(bytes);
-        // The same default as `check`: former names (info) only when configured.
-        let min = config
-            .and_then(|c| c.min_severity)
-            .unwrap_or(Severity::Ambiguous);
-        let (mut line, mut at) = (0, 0);
-        ms.retain(|m| {
-            if !min.admits(m.fix) || config.is_some_and(|c| c.ignores(&self.text[m.start..m.end])) {
-                return false;
-            }
-            if !suppressed.is_empty() {
-                line += memchr::memchr_iter(b'\n', &bytes[at..m.start]).count();
-                at = m.start;
-                if suppressed.line(line) {
-                    return false;
-                }
-            }
-            true
-        });
-        self.matches = ms;
+    /// Re-checks the text, as `normalize check` would (the same filters:
+    /// [`crate::findings::find`]); `tables` are the table files the normalizer loaded.
+    pub fn check(&mut self, nz: &Normalizer, config: Option<&Config>, tables: &[PathBuf]) {
+        let rules = crate::findings::Rules {
+            path: self.path.as_deref(),
+            syntax: self.syntax,
+            config,
+            // The same default as `check`: former names (info) only when configured.
+            min: config
+                .and_then(|c| c.min_severity)
+                .unwrap_or(Severity::Ambiguous),
+            tables,
+        };
+        self.matches = crate::findings::find(nz, &mut self.scanner, self.text.as_bytes(), &rules)
+            .unwrap_or_default();
     }
 
     pub fn offset(&self, pos: Position, enc: Encoding) -> usize {
@@ -429,13 +342,13 @@ impl Document {
 
     /// The diagnostics of the current findings.
     pub fn diagnostics(&self, enc: Encoding) -> Vec<Diagnostic> {
-        let mut w = Walker::new(&self.text, enc);
+        let mut w = Mapper::new(self.text.as_bytes(), enc.unit(), Breaks::Any);
         self.matches
             .iter()
             .map(|m| {
                 let range = Range {
-                    start: w.to(m.start),
-                    end: w.to(m.end),
+                    start: to_position(w.position(m.start)),
+                    end: to_position(w.position(m.end)),
                 };
                 diagnostic(&self.text, m, range)
             })
@@ -451,6 +364,7 @@ impl Document {
 struct Setup {
     nz: Rc<Normalizer>,
     config: Option<Rc<Config>>,
+    tables: Rc<Vec<PathBuf>>,
 }
 
 /// The language server's state.
@@ -703,7 +617,7 @@ impl Server<'_> {
                 .map_err(|e| e.to_string())
                 .and_then(|c| Ok(((self.factory)(Some(&c))?, Some(Rc::new(c))))),
         };
-        let (nz, config_value) = match loaded {
+        let ((nz, tables), config_value) = match loaded {
             Ok(x) => x,
             Err(e) => {
                 self.show(
@@ -712,7 +626,10 @@ impl Server<'_> {
                 );
                 let nz = (self.factory)(None).unwrap_or_else(|e| {
                     self.show(MessageType::ERROR, format!("normalize: {e}"));
-                    Normalizer::from_indexes(Vec::new(), Default::default())
+                    (
+                        Normalizer::from_indexes(Vec::new(), Default::default()),
+                        Vec::new(),
+                    )
                 });
                 (nz, None)
             }
@@ -720,6 +637,7 @@ impl Server<'_> {
         let s = Setup {
             nz: Rc::new(nz),
             config: config_value,
+            tables: Rc::new(tables),
         };
         self.setups.insert(config.clone(), s.clone());
         s
@@ -733,7 +651,7 @@ impl Server<'_> {
         let setup = self.setup(&config);
         let enc = self.enc;
         let doc = self.docs.get_mut(uri).expect("document is open");
-        doc.check(&setup.nz, setup.config.as_deref());
+        doc.check(&setup.nz, setup.config.as_deref(), &setup.tables);
         let params = PublishDiagnosticsParams {
             uri: uri.clone(),
             diagnostics: doc.diagnostics(enc),
@@ -935,11 +853,6 @@ impl VariantRequest {
     }
 }
 
-/// Collapses whitespace runs (a name wrapped over lines) into single spaces.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Appends `found -> canonical` to a table in its own format (simple `alias  canonical`, or a
 /// full-format row `id  type    found` that points the alias at the entity), creating a simple
 /// table when the file does not exist. Nothing is written when the row is already there.
@@ -954,12 +867,13 @@ pub fn append_variant(table: &Path, req: &VariantRequest) -> Result<(), String> 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(format!("{}: {e}", table.display())),
     };
-    let full = existing.as_deref().is_some_and(|t| {
+    // The header: the first line that is neither blank nor a comment.
+    let header = existing.as_deref().and_then(|t| {
         t.lines()
             .map(|l| l.trim_start_matches('\u{FEFF}'))
             .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
-            .is_some_and(|h| h.split('\t').next().map(str::trim) == Some("id"))
     });
+    let full = header.is_some_and(|h| h.split('\t').next().map(str::trim) == Some("id"));
     let row = if full {
         let (Some(id), Some(kind)) = (&req.id, &req.kind) else {
             return Err(format!(
@@ -972,16 +886,17 @@ pub fn append_variant(table: &Path, req: &VariantRequest) -> Result<(), String> 
         format!("{found}\t{canonical}")
     };
     let mut add = String::new();
-    match &existing {
-        None => add.push_str("alias\tcanonical\n"),
-        Some(t) => {
-            if t.lines().any(|l| l.trim_end_matches('\r') == row) {
-                return Ok(());
-            }
-            if !t.is_empty() && !t.ends_with('\n') {
-                add.push('\n');
-            }
+    if let Some(t) = &existing {
+        if t.lines().any(|l| l.trim_end_matches('\r') == row) {
+            return Ok(());
         }
+        if !t.is_empty() && !t.ends_with('\n') {
+            add.push('\n');
+        }
+    }
+    if header.is_none() {
+        // A new, empty or comments-only table: the simple format's header first.
+        add.push_str("alias\tcanonical\n");
     }
     add.push_str(&row);
     add.push('\n');
@@ -1032,10 +947,9 @@ mod tests {
             text.len()
         );
         assert_eq!(offset_at(text, &lines, pos(1, 1), Encoding::Utf16), 3);
-        let mut w = Walker::new(text, Encoding::Utf16);
-        assert_eq!(w.to(k), pos(1, 3));
-        assert_eq!(w.to(text.find('x').unwrap()), pos(2, 0));
-        assert_eq!(w.to(text.len()), pos(3, 4));
+        let d = Document::new(text.to_string(), 1);
+        assert_eq!(d.range(k, text.len(), Encoding::Utf16).start, pos(1, 3));
+        assert_eq!(d.range(k, text.len(), Encoding::Utf16).end, pos(3, 4));
     }
 
     #[test]

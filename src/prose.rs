@@ -119,6 +119,43 @@ pub fn find(nz: &Normalizer, sc: &mut Scanner, text: &str, syntax: Syntax) -> Ve
     matches
 }
 
+/// The matches of `nz` in `bytes`, a whole file that may hold invalid UTF-8, prose-aware,
+/// with offsets in `bytes`. The file is read once, as a whole (each invalid sequence read as
+/// a cut of the same length, so that it neither joins words nor shifts the Markdown
+/// structure); matches touching an invalid sequence are dropped.
+pub fn find_bytes(nz: &Normalizer, sc: &mut Scanner, bytes: &[u8], syntax: Syntax) -> Vec<Match> {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return find(nz, sc, s, syntax);
+    }
+    let mut text = Vec::with_capacity(bytes.len());
+    let mut bad: Vec<Range<usize>> = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(_) => {
+                text.extend_from_slice(rest);
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                let n = e.error_len().unwrap_or(rest.len() - good);
+                text.extend_from_slice(&rest[..good]);
+                let at = text.len();
+                text.resize(at + n, CUT);
+                bad.push(at..at + n);
+                rest = &rest[good + n..];
+            }
+        }
+    }
+    let text = String::from_utf8(text).expect("invalid sequences replaced by ASCII");
+    let mut matches = find(nz, sc, &text, syntax);
+    matches.retain(|m| {
+        let i = bad.partition_point(|r| r.end <= m.start);
+        bad.get(i).is_none_or(|r| r.start >= m.end)
+    });
+    matches
+}
+
 /// Joins words hyphenated across a line break: a capitalised word, `-`, the line break (and
 /// the next line's indentation), then a lower-case letter.
 fn dehyphenate(text: String) -> Prepared {
@@ -242,11 +279,72 @@ fn fence(line: &str) -> Option<(u8, usize, &str)> {
     Some((c, n, rest))
 }
 
+/// The indentation of a line in columns (a tab goes to the next multiple of 4).
+fn indent_width(line: &str) -> usize {
+    let mut w = 0;
+    for b in line.bytes() {
+        match b {
+            b' ' => w += 1,
+            b'\t' => w += 4 - w % 4,
+            _ => break,
+        }
+    }
+    w
+}
+
+/// True for a list item: `-`, `*` or `+`, or a number and `.` or `)`, then a space or the end
+/// of the line (after the indentation).
+fn is_list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    let rest = match t.as_bytes().first() {
+        Some(b'-' | b'*' | b'+') => &t[1..],
+        Some(b'0'..=b'9') => {
+            let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+            match t.as_bytes().get(digits) {
+                Some(b'.' | b')') if digits <= 9 => &t[digits + 1..],
+                _ => return false,
+            }
+        }
+        _ => return false,
+    };
+    rest.is_empty() || rest.starts_with([' ', '\t'])
+}
+
 fn markdown(text: &str, out: &mut Vec<Range<usize>>) {
     let mut open: Option<(u8, usize, usize)> = None; // fence char, count, block start
     let mut prose_start: Option<usize> = None; // start of the current run of prose lines
+                                               // An indented code block: its start and the end of its last non-blank line.
+    let mut indented: Option<(usize, usize)> = None;
+    let mut prev_blank = true;
+    let mut in_list = false;
     for r in lines(text) {
         let line = &text[r.clone()];
+        let blank = line.trim().is_empty();
+        let was_blank = std::mem::replace(&mut prev_blank, blank);
+        if let Some((start, end)) = indented {
+            if blank || indent_width(line) >= 4 {
+                if !blank {
+                    indented = Some((start, r.end));
+                }
+                continue;
+            }
+            out.push(start..end);
+            indented = None;
+        }
+        if open.is_none() && !blank {
+            let indent = indent_width(line);
+            if indent >= 4 {
+                // Four spaces or a tab after a blank line, outside a list: code.
+                if was_blank && !in_list && prose_start.is_none() {
+                    indented = Some((r.start, r.end));
+                    continue;
+                }
+            } else if is_list_item(line) {
+                in_list = true;
+            } else if was_blank {
+                in_list = false;
+            }
+        }
         if let Some((c, n, start)) = open {
             if let Some((c2, n2, rest)) = fence(line) {
                 if c2 == c && n2 >= n && rest.trim().is_empty() {
@@ -277,6 +375,9 @@ fn markdown(text: &str, out: &mut Vec<Range<usize>>) {
     }
     if let Some((_, _, start)) = open {
         out.push(start..text.len());
+    }
+    if let Some((start, end)) = indented {
+        out.push(start..end);
     }
     if let Some(ps) = prose_start {
         inline(text, ps..text.len(), out);
@@ -519,6 +620,17 @@ mod tests {
             skipped_texts(md, Syntax::Plain),
             vec!["https://x.org/Kazakhastan", "https://x.org"]
         );
+    }
+
+    #[test]
+    fn indented_code_blocks() {
+        let md = "Text\n\n    Kazakhastan code\n\n\tmore code\nText again\n\n- item\n\n    Kazakhastan in the item\n";
+        assert_eq!(
+            skipped_texts(md, Syntax::Markdown),
+            vec!["    Kazakhastan code\n\n\tmore code"]
+        );
+        // Not after a blank line: a paragraph's continuation.
+        assert!(skipped_texts("Text\n    Kazakhastan\n", Syntax::Markdown).is_empty());
     }
 
     #[test]

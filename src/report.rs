@@ -12,55 +12,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::engine::{Candidate, Fix, Match, MatchKind, Note};
-
-/// Byte offsets of line starts, for offset -> line/column conversion.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    pub fn new(text: &[u8]) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text).map(|p| p + 1));
-        LineIndex { starts }
-    }
-
-    /// The 0-based line of byte offset `at`.
-    pub fn line_of(&self, at: usize) -> usize {
-        self.starts.partition_point(|&s| s <= at) - 1
-    }
-
-    /// The byte range of 0-based line `line`, without its line break (and `\r`).
-    pub fn line_range(&self, text: &[u8], line: usize) -> std::ops::Range<usize> {
-        let start = self.starts[line];
-        let mut end = self
-            .starts
-            .get(line + 1)
-            .map_or(text.len(), |&next| next - 1);
-        if end > start && text.get(end - 1) == Some(&b'\r') {
-            end -= 1;
-        }
-        start..end
-    }
-
-    /// The number of lines.
-    pub fn len(&self) -> usize {
-        self.starts.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
-    /// 1-based line and column (in Unicode scalar values; each invalid UTF-8 sequence counts
-    /// as one) of byte offset `at`.
-    pub fn position(&self, text: &[u8], at: usize) -> (usize, usize) {
-        let line = self.line_of(at);
-        let col = chars(&text[self.starts[line]..at]) + 1;
-        (line + 1, col)
-    }
-}
+use crate::position::Mapper;
 
 /// Characters in `bytes` (Unicode scalar values; an invalid sequence counts as one).
 fn chars(bytes: &[u8]) -> usize {
@@ -109,10 +61,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// The diagnostic for `m`, a match in `text` (the whole file), named `path`.
-    pub fn new(path: &str, text: &[u8], lines: &LineIndex, m: &Match) -> Diagnostic {
-        let (line, column) = lines.position(text, m.start);
-        let (end_line, end_column) = lines.position(text, m.end);
+    /// The diagnostic for `m`, a match in `text` (the whole file), named `path`; `pos` is a
+    /// [`Mapper::for_file`] over `text` (asked for increasing offsets, it reads the file once).
+    pub fn new(path: &str, text: &[u8], pos: &mut Mapper<'_>, m: &Match) -> Diagnostic {
+        let (line, column) = pos.position(m.start);
+        let (end_line, end_column) = pos.position(m.end);
+        let (line, column, end_line, end_column) =
+            (line + 1, column + 1, end_line + 1, end_column + 1);
         let ambiguous = m.fix == Fix::Ambiguous;
         let first = m.candidates.first().filter(|_| !ambiguous);
         Diagnostic {
@@ -124,13 +79,7 @@ impl Diagnostic {
             byte_start: m.start,
             byte_end: m.end,
             found: String::from_utf8_lossy(&text[m.start..m.end]).into_owned(),
-            canonical: if ambiguous {
-                None
-            } else {
-                m.replacement
-                    .clone()
-                    .or_else(|| first.map(|c| c.canonical.clone()))
-            },
+            canonical: canonical(m),
             id: first.map(|c| c.id.clone()),
             kind: first.map(|c| c.kind),
             how: how(m),
@@ -143,21 +92,9 @@ impl Diagnostic {
         }
     }
 
-    /// `found -> canonical`, or `found -> one of A, B` when ambiguous.
+    /// `found -> canonical`, or `found -> one of A, B` when ambiguous, on one line.
     pub fn message(&self) -> String {
-        let found = one_line(&self.found);
-        match &self.canonical {
-            Some(c) => format!("{found} -> {c}"),
-            None => {
-                let mut names: Vec<&str> = Vec::new();
-                for c in &self.candidates {
-                    if !names.contains(&c.canonical.as_str()) {
-                        names.push(&c.canonical);
-                    }
-                }
-                format!("{found} -> one of {}", names.join(", "))
-            }
-        }
+        message(&self.found, self.canonical.as_deref(), &self.candidates)
     }
 
     fn level(&self) -> &'static str {
@@ -168,8 +105,39 @@ impl Diagnostic {
     }
 }
 
-/// A multi-line found text shown on one line.
-fn one_line(s: &str) -> String {
+/// The proposed text of a match: its replacement (or its entity's canonical name); `None`
+/// when ambiguous.
+pub fn canonical(m: &Match) -> Option<String> {
+    if m.fix == Fix::Ambiguous {
+        return None;
+    }
+    m.replacement
+        .clone()
+        .or_else(|| m.candidates.first().map(|c| c.canonical.clone()))
+}
+
+/// `found -> canonical`, or `found -> one of A, B` when there is no canonical (ambiguous), on
+/// one line (see [`one_line`]).
+pub fn message(found: &str, canonical: Option<&str>, candidates: &[Candidate]) -> String {
+    let found = one_line(found);
+    match canonical {
+        Some(c) => format!("{found} -> {}", one_line(c)),
+        None => {
+            let mut names: Vec<&str> = Vec::new();
+            for c in candidates {
+                if !names.contains(&c.canonical.as_str()) {
+                    names.push(&c.canonical);
+                }
+            }
+            format!("{found} -> one of {}", names.join(", "))
+        }
+    }
+}
+
+/// A text that may hold line breaks (a name wrapped across lines, a multi-line error) shown
+/// on one line: the lines trimmed and joined by a space, or joined directly after a hyphen
+/// that ends a line (a word hyphenated across the break).
+pub fn one_line(s: &str) -> String {
     if !s.contains(['\n', '\r']) {
         return s.to_string();
     }
@@ -179,7 +147,6 @@ fn one_line(s: &str) -> String {
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
-        // A word hyphenated across the line break is shown joined by its hyphen.
         if !out.is_empty() && !out.ends_with('-') {
             out.push(' ');
         }
@@ -341,7 +308,6 @@ pub fn write_human(
     out: &mut impl Write,
     d: &Diagnostic,
     text: &[u8],
-    lines: &LineIndex,
     color: bool,
 ) -> io::Result<()> {
     let st = Style { on: color };
@@ -366,8 +332,17 @@ pub fn write_human(
     writeln!(out, "{pad} {bar}")?;
     let first = d.line - 1;
     let last = d.end_line - 1;
-    for l in first..=last.min(lines.len() - 1) {
-        let r = lines.line_range(text, l);
+    let mut line_start =
+        memchr::memrchr(b'\n', &text[..d.byte_start.min(text.len())]).map_or(0, |p| p + 1);
+    for l in first..=last {
+        if line_start > text.len() {
+            break;
+        }
+        let r = line_range(text, line_start);
+        line_start = match memchr::memchr(b'\n', &text[r.start..]) {
+            Some(p) => r.start + p + 1,
+            None => text.len() + 1,
+        };
         let src = String::from_utf8_lossy(&text[r.clone()]);
         // Underline from the start (or the line start) to the end (or the line end).
         let from = if l == first { d.byte_start } else { r.start }.clamp(r.start, r.end);
@@ -395,7 +370,8 @@ pub fn write_human(
         )?;
     }
     writeln!(out, "{pad} {bar}")?;
-    let help = match (d.fix_class, &d.canonical) {
+    let canonical = d.canonical.as_deref().map(one_line);
+    let help = match (d.fix_class, &canonical) {
         (Fix::Safe, Some(c)) => format!("safe fix: {c}"),
         (Fix::Suggested, Some(c)) => format!("suggested fix (--unsafe-fixes): {c}"),
         (Fix::Info, Some(c)) => format!("current name: {c} (not fixed; --former rewrites it)"),
@@ -408,6 +384,21 @@ pub fn write_human(
         st.paint(GREEN, &help)
     )?;
     writeln!(out)
+}
+
+/// The byte range of the line starting at `start`, without its line break (and `\r`), and
+/// without a byte-order mark at the start of the file.
+fn line_range(text: &[u8], start: usize) -> std::ops::Range<usize> {
+    let mut end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |p| start + p);
+    if end > start && text[end - 1] == b'\r' {
+        end -= 1;
+    }
+    let start = if start == 0 && text.starts_with(b"\xEF\xBB\xBF") {
+        3.min(end)
+    } else {
+        start
+    };
+    start..end
 }
 
 /// The closing line of the human format: counts by fix class.
@@ -580,8 +571,12 @@ mod tests {
     fn positions_in_scalar_values() {
         let text = "a\nÉté à Kazakhastan\n".as_bytes();
         let start = text.windows(3).position(|w| w == b"Kaz").unwrap();
-        let lines = LineIndex::new(text);
-        let d = Diagnostic::new("x.md", text, &lines, &m(start, start + 11));
+        let d = Diagnostic::new(
+            "x.md",
+            text,
+            &mut Mapper::for_file(text),
+            &m(start, start + 11),
+        );
         assert_eq!((d.line, d.column, d.end_line, d.end_column), (2, 7, 2, 18));
         assert_eq!(d.reason, "misspelling of country KZ, edit distance 1");
         assert_eq!(d.score, 0.91);
@@ -596,14 +591,23 @@ mod tests {
     #[test]
     fn human_excerpt() {
         let text = b"The talks in\tKazakhastan ended.";
-        let lines = LineIndex::new(text);
-        let d = Diagnostic::new("k.txt", text, &lines, &m(13, 24));
+        let d = Diagnostic::new("k.txt", text, &mut Mapper::for_file(text), &m(13, 24));
         let mut out = Vec::new();
-        write_human(&mut out, &d, text, &lines, false).unwrap();
+        write_human(&mut out, &d, text, false).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "warning[misspelling]: Kazakhastan -> Kazakhstan\n --> k.txt:1:14\n  |\n1 | The talks in\tKazakhastan ended.\n  |             \t^^^^^^^^^^^ misspelling of country KZ, edit distance 1\n  |\n  = safe fix: Kazakhstan\n\n"
         );
+    }
+
+    #[test]
+    fn wrapped_names_on_one_line() {
+        assert_eq!(
+            one_line("Kassym-Jomart\n  Tokayev"),
+            "Kassym-Jomart Tokayev"
+        );
+        assert_eq!(one_line("Kazakha-\nstan"), "Kazakha-stan");
+        assert_eq!(one_line("a\r\nb"), "a b");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use std::io::{self, Read, Write};
 
+use crate::config::Config;
 use crate::engine::{Fix, Normalizer};
 use crate::matcher::{apply, Scanner};
 
@@ -71,11 +72,13 @@ fn cut_point(buf: &[u8], eof: bool) -> Option<usize> {
 }
 
 /// Normalises one block, writing the result. Invalid UTF-8 bytes are copied as they are.
+/// Names that are `ignore` words of `config` are never rewritten.
 pub fn normalize_bytes(
     nz: &Normalizer,
     sc: &mut Scanner,
     mut block: &[u8],
     apply_fix: Apply,
+    config: Option<&Config>,
     out: &mut impl Write,
     stats: &mut Stats,
 ) -> io::Result<()> {
@@ -92,7 +95,8 @@ pub fn normalize_bytes(
             let matches = nz.find_with(valid, sc);
             let mut n = 0;
             let text = apply(valid, &matches, |m| {
-                let ok = apply_fix.accepts(m.fix);
+                let ok = apply_fix.accepts(m.fix)
+                    && !config.is_some_and(|c| c.ignores(&valid[m.start..m.end]));
                 n += ok as u64;
                 ok
             });
@@ -120,6 +124,18 @@ pub fn normalize_stream(
     output: &mut impl Write,
     apply_fix: Apply,
 ) -> io::Result<Stats> {
+    normalize_stream_with(nz, input, output, apply_fix, None)
+}
+
+/// Normalises `input` to `output`, streaming; names that are `ignore` words of `config` are
+/// never rewritten.
+pub fn normalize_stream_with(
+    nz: &Normalizer,
+    input: &mut impl Read,
+    output: &mut impl Write,
+    apply_fix: Apply,
+    config: Option<&Config>,
+) -> io::Result<Stats> {
     let mut sc = Scanner::new();
     let mut stats = Stats::default();
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK * 2);
@@ -138,7 +154,15 @@ pub fn normalize_stream(
         stats.bytes += n as u64;
         eof = n == 0;
         if let Some(cut) = cut_point(&buf, eof) {
-            normalize_bytes(nz, &mut sc, &buf[..cut], apply_fix, output, &mut stats)?;
+            normalize_bytes(
+                nz,
+                &mut sc,
+                &buf[..cut],
+                apply_fix,
+                config,
+                output,
+                &mut stats,
+            )?;
             buf.drain(..cut);
         }
     }

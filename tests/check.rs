@@ -666,3 +666,156 @@ fn hyphenation_and_hard_wraps_are_found() {
         out.stdout
     );
 }
+
+#[test]
+fn invalid_byte_keeps_markdown_fence_state() {
+    let dir = scratch("invalid-fence");
+    let text: &[u8] =
+        b"Intro.\n\n```\ncode \xff here\nKazakhastan in code\n```\n\nKazakhastan outside.\n";
+    std::fs::write(dir.join("f.md"), text).unwrap();
+    let out = run(&dir, &["check", "--format", "short", "f.md"]);
+    assert_eq!(
+        out.stdout,
+        "f.md:8:1: Kazakhastan -> Kazakhstan (misspelling of country KZ, edit distance 1)\n"
+    );
+    let out = run(&dir, &["check", "--write", "f.md"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    // The code inside the fence (and the invalid byte) are untouched.
+    assert_eq!(
+        std::fs::read(dir.join("f.md")).unwrap(),
+        b"Intro.\n\n```\ncode \xff here\nKazakhastan in code\n```\n\nKazakhstan outside.\n"
+    );
+}
+
+#[test]
+fn changed_survives_plus_lines_and_mnemonic_prefixes() {
+    let dir = scratch("changed-prefix");
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["config", "diff.mnemonicPrefix", "true"]);
+    git(&dir, &["config", "diff.noprefix", "false"]);
+    write(&dir, "a.md", "one\ntwo\nthree\nfour\n");
+    git(&dir, &["add", "a.md"]);
+    git(&dir, &["commit", "-q", "-m", "first"]);
+    // An added line `++ ...` shows as `+++ ...` in the diff: not a file header.
+    write(
+        &dir,
+        "a.md",
+        "one\n++ Kazakhastan\ntwo\nthree\nfour in Frnace\n",
+    );
+    let out = run_env(
+        &dir,
+        &["check", "--format", "short", "--changed", "a.md"],
+        "",
+        &[
+            ("HOME", dir.to_str().unwrap()),
+            ("GIT_CONFIG_NOSYSTEM", "1"),
+        ],
+    );
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "\
+a.md:2:4: Kazakhastan -> Kazakhstan (misspelling of country KZ, edit distance 1)
+a.md:5:9: Frnace -> France (misspelling of country FR, edit distance 1)
+"
+    );
+}
+
+#[test]
+fn binary_files_named_on_the_command_line_are_reported_as_skipped() {
+    let dir = scratch("binary-named");
+    std::fs::write(dir.join("bin.dat"), b"Kazakhastan\0\x01").unwrap();
+    let out = run(&dir, &["check", "--format", "short", "bin.dat"]);
+    assert_eq!(out.code, Some(0));
+    assert_eq!(out.stdout, "");
+    assert_eq!(out.stderr, "normalize: bin.dat: skipped (binary file)\n");
+    // In a directory walk, silently.
+    let out = run(&dir, &["check", "--format", "short", "."]);
+    assert_eq!(out.code, Some(0));
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn indented_code_blocks_are_skipped() {
+    let dir = scratch("indented");
+    write(
+        &dir,
+        "i.md",
+        "Text.\n\n    Kazakhastan in code\n\n\tKazakhastan too\n\nKazakhastan outside.\n\n- item\n\n    Kazakhastan in the item\n",
+    );
+    let out = run(&dir, &["check", "--format", "short", "i.md"]);
+    assert_eq!(
+        out.stdout,
+        "\
+i.md:7:1: Kazakhastan -> Kazakhstan (misspelling of country KZ, edit distance 1)
+i.md:11:5: Kazakhastan -> Kazakhstan (misspelling of country KZ, edit distance 1)
+"
+    );
+}
+
+#[test]
+fn byte_order_mark_is_not_a_column() {
+    let dir = scratch("bom-column");
+    write(&dir, "b.txt", "\u{FEFF}Kazakhastan here\nKazakhastan\n");
+    let out = run(&dir, &["check", "--format", "json", "b.txt"]);
+    let cols: Vec<(u64, u64, u64)> = out
+        .stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["line"].as_u64().unwrap(),
+                v["column"].as_u64().unwrap(),
+                v["end_column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(cols, vec![(1, 1, 12), (2, 1, 12)]);
+    let out = run(&dir, &["check", "b.txt", "--color", "never"]);
+    assert!(
+        out.stdout
+            .contains("1 | Kazakhastan here\n  | ^^^^^^^^^^^ "),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn wrapped_names_are_reported_on_one_line() {
+    let dir = scratch("wrapped-message");
+    write(&dir, "w.txt", "We met Qasim Jomart\nTokayev today.\n");
+    let out = run(&dir, &["check", "--format", "short", "w.txt"]);
+    assert_eq!(
+        out.stdout,
+        "w.txt:1:8: Qasim Jomart Tokayev -> Kassym-Jomart Tokayev (romanisation variant, person)\n"
+    );
+    let out = run(&dir, &["check", "--color", "never", "w.txt"]);
+    assert!(
+        out.stdout
+            .starts_with("warning[romanisation]: Qasim Jomart Tokayev -> Kassym-Jomart Tokayev\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("= safe fix: Kassym-Jomart Tokayev\n"),
+        "{}",
+        out.stdout
+    );
+    // JSON keeps the text as written; --write keeps the line break and lists it on one line.
+    let out = run(&dir, &["check", "--format", "json", "w.txt"]);
+    assert!(
+        out.stdout
+            .contains(r#""canonical":"Kassym-Jomart\nTokayev""#),
+        "{}",
+        out.stdout
+    );
+    let out = run(&dir, &["check", "--write", "--format", "short", "w.txt"]);
+    assert_eq!(
+        out.stderr,
+        "w.txt:1:8: fixed Qasim Jomart Tokayev -> Kassym-Jomart Tokayev\n"
+    );
+    assert_eq!(
+        read(&dir, "w.txt"),
+        "We met Kassym-Jomart\nTokayev today.\n"
+    );
+}

@@ -703,3 +703,33 @@ zorb-south\tplace\tSouth Zorbia\tZorbo\ten\n",
     ids.sort_unstable();
     assert_eq!(ids, ["zorb-north", "zorb-south"]);
 }
+
+#[test]
+fn filter_reads_the_configuration() {
+    let d = scratch("filter-config");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    write(
+        &d,
+        ".normalize.toml",
+        "ignore = [\"Kazakhastan\"]\ntables = [\"names.tsv\"]\n",
+    );
+    write(&d, "names.tsv", "alias\tcanonical\nQwxyzt\tQwerty Town\n");
+    write(&d, "sub/a.txt", "Kazakhastan and Frnace in Qwxyzt.\n");
+    // From the file's directory upwards; standard input from the current directory.
+    let want = "Kazakhastan and Frnace in Qwerty Town.\n";
+    assert_eq!(filter(&d, &["sub/a.txt"], ""), want);
+    assert_eq!(filter(&d, &[], "Kazakhastan and Frnace in Qwxyzt.\n"), want);
+    assert_eq!(
+        filter(&d, &["--no-config", "sub/a.txt"], ""),
+        "Kazakhstan and Frnace in Qwxyzt.\n"
+    );
+    write(
+        &d,
+        "other.toml",
+        "ignore = [\"Qwxyzt\"]\ntables = [\"names.tsv\"]\n",
+    );
+    assert_eq!(
+        filter(&d, &["--config", "other.toml", "sub/a.txt"], ""),
+        "Kazakhstan and Frnace in Qwxyzt.\n"
+    );
+}

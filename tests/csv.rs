@@ -594,6 +594,11 @@ fn in_place_is_atomic() {
     std::fs::create_dir_all(&ro).unwrap();
     write(&ro, "data.csv", PEOPLE.as_bytes());
     let Some(_guard) = ReadOnly::make(&ro) else {
+        // In CI the environment must allow it: a skipped check there would pass vacuously.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but a directory cannot be made read-only here"
+        );
         eprintln!("skipped: cannot make a directory read-only here");
         return;
     };
@@ -789,4 +794,237 @@ fn output_is_the_same_for_one_and_several_threads() {
         "{}",
         outs[0].1
     );
+}
+
+/// Names in `dir` that look like leftover temporary files.
+fn temp_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn in_place_commits_nothing_when_a_report_cannot_be_written() {
+    let dir = scratch("in-place-report");
+    write(&dir, "data.csv", PEOPLE.as_bytes());
+    std::fs::create_dir_all(dir.join("adir")).unwrap();
+    for report in ["adir", "missing/r.tsv"] {
+        let out = run(
+            &dir,
+            &[
+                "csv",
+                "-c",
+                "country",
+                "--in-place",
+                "--report",
+                report,
+                "data.csv",
+            ],
+            b"",
+        );
+        assert_eq!(out.code, Some(2), "{report}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+        assert_eq!(read(&dir, "data.csv"), PEOPLE.as_bytes(), "{report}");
+        assert!(temp_files(&dir).is_empty(), "{:?}", temp_files(&dir));
+    }
+    // User-named outputs never get their directories created.
+    assert!(!dir.join("missing").exists());
+    let out = run(
+        &dir,
+        &["csv", "-c", "country", "-o", "new/out.csv", "data.csv"],
+        b"",
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(!dir.join("new").exists());
+}
+
+#[test]
+fn outputs_that_are_the_input_are_refused() {
+    let dir = scratch("same-file");
+    write(&dir, "data.csv", PEOPLE.as_bytes());
+    std::os::unix::fs::symlink("data.csv", dir.join("link.csv")).unwrap();
+    for args in [
+        &["-o", "data.csv"][..],
+        &["-o", "./link.csv"],
+        &["--report", "data.csv"],
+        &["--in-place", "--report", "link.csv"],
+        &["--propose", "data.csv"],
+    ] {
+        let mut a = vec!["csv", "-c", "country"];
+        a.extend_from_slice(args);
+        a.push("data.csv");
+        let out = run(&dir, &a, b"");
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+        assert!(out.stderr.contains("same file"), "{}", out.stderr);
+        assert_eq!(read(&dir, "data.csv"), PEOPLE.as_bytes(), "{args:?}");
+    }
+    // The decisions file is an input too.
+    run(
+        &dir,
+        &[
+            "csv",
+            "-c",
+            "country",
+            "--propose",
+            "review.tsv",
+            "data.csv",
+        ],
+        b"",
+    )
+    .ok();
+    let review = read(&dir, "review.tsv");
+    let out = run(
+        &dir,
+        &[
+            "csv",
+            "--decisions",
+            "review.tsv",
+            "--export-table",
+            "review.tsv",
+        ],
+        b"",
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert_eq!(read(&dir, "review.tsv"), review);
+}
+
+#[test]
+fn decisions_with_a_byte_order_mark() {
+    let dir = scratch("decisions-bom");
+    write(&dir, "data.csv", PEOPLE.as_bytes());
+    run(
+        &dir,
+        &[
+            "csv",
+            "-c",
+            "country",
+            "--propose",
+            "review.tsv",
+            "data.csv",
+        ],
+        b"",
+    )
+    .ok();
+    let mut review = b"\xEF\xBB\xBF".to_vec();
+    review.extend(read(&dir, "review.tsv"));
+    write(&dir, "review.tsv", &review);
+    let out = run(
+        &dir,
+        &[
+            "csv",
+            "-c",
+            "country",
+            "--decisions",
+            "review.tsv",
+            "data.csv",
+        ],
+        b"",
+    )
+    .ok();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("1,Kazakhstan,"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn id_column_names_must_be_new_and_given_once() {
+    let dir = scratch("id-names");
+    write(&dir, "data.csv", PEOPLE.as_bytes());
+    for args in [
+        &["--id", "city"][..],
+        &["--id", "country=leader"],
+        &["--id", "country=a", "--id", "country=b"],
+        &["--id", "a", "--id", "country=b"],
+    ] {
+        let mut a = vec!["csv", "-c", "country"];
+        a.extend_from_slice(args);
+        a.push("data.csv");
+        let out = run(&dir, &a, b"");
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+        assert!(out.stdout.is_empty());
+    }
+    run(
+        &dir,
+        &["csv", "-c", "country", "--id", "country_id", "data.csv"],
+        b"",
+    )
+    .ok();
+}
+
+#[test]
+fn configuration_is_discovered_from_the_input() {
+    let dir = scratch("csv-config");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    write(&dir, "sub/data.csv", PEOPLE.as_bytes());
+    write(
+        &dir,
+        ".normalize.toml",
+        b"ignore = [\"Kazakhastan\"]\ntables = [\"names.tsv\"]\n",
+    );
+    write(
+        &dir,
+        "names.tsv",
+        b"alias\tcanonical\nQwxyzt\tQwerty Town\n",
+    );
+    let out = run(
+        &dir,
+        &["csv", "-c", "country", "-c", "city", "sub/data.csv"],
+        b"",
+    )
+    .ok();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1,Kazakhastan,"), "ignored: {text}");
+    assert!(text.contains(",Qwerty Town\n"), "configured table: {text}");
+    // --no-config, and --config FILE.
+    let out = run(
+        &dir,
+        &[
+            "csv",
+            "--no-config",
+            "-c",
+            "country",
+            "-c",
+            "city",
+            "sub/data.csv",
+        ],
+        b"",
+    )
+    .ok();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("1,Kazakhstan,"), "{text}");
+    assert!(text.contains(",Qwxyzt\n"), "{text}");
+    write(&dir, "other.toml", b"ignore = [\"Alma-Ata\"]\n");
+    let out = run(
+        &dir,
+        &[
+            "csv",
+            "--config",
+            "other.toml",
+            "-c",
+            "country",
+            "-c",
+            "city",
+            "sub/data.csv",
+        ],
+        b"",
+    )
+    .ok();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("1,Kazakhstan,Kasym-Zhomart Tokaev,Alma-Ata\n"),
+        "{text}"
+    );
+    // Standard input: from the current directory.
+    let out = run(&dir, &["csv", "-c", "country"], PEOPLE.as_bytes()).ok();
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("1,Kazakhastan,"));
 }

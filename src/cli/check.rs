@@ -12,9 +12,10 @@ use std::rc::Rc;
 use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Args, ValueEnum};
 use normalize::config::{self, Config, Severity};
-use normalize::directives;
-use normalize::prose::{self, Syntax};
-use normalize::report::{self, Diagnostic, Format, LineIndex};
+use normalize::load::AtomicFile;
+use normalize::position::Mapper;
+use normalize::prose::Syntax;
+use normalize::report::{self, Diagnostic, Format};
 use normalize::{Fix, Normalizer, Scanner};
 
 use super::TableArgs;
@@ -103,7 +104,12 @@ struct Input {
     name: String,
     /// The path used for syntax, configuration and git (the file, or --stdin-filename).
     path: Option<PathBuf>,
+    /// Named on the command line (not found in a directory walk).
+    explicit: bool,
 }
+
+/// A normalizer and the table files it loaded (never checked themselves).
+type Loaded = (Rc<Normalizer>, Rc<Vec<PathBuf>>);
 
 /// Caches across inputs: configurations, normalizers, git state.
 struct Session<'a> {
@@ -112,12 +118,11 @@ struct Session<'a> {
     forced: Option<Rc<Config>>,
     config_files: HashMap<PathBuf, Option<PathBuf>>,
     configs: HashMap<PathBuf, Rc<Config>>,
-    normalizers: HashMap<Option<PathBuf>, Rc<Normalizer>>,
+    /// Normalizers, with the table files they loaded, by configuration file.
+    normalizers: HashMap<Option<PathBuf>, Loaded>,
     git: Git,
     /// One scanner per normalizer: its caches hold results of that normalizer's tables.
     scanners: HashMap<Option<PathBuf>, Scanner>,
-    /// The table files in use: never checked themselves (they are full of variants).
-    table_files: HashSet<PathBuf>,
 }
 
 fn fix_applies(args: &CheckArgs, fix: Fix) -> bool {
@@ -157,30 +162,19 @@ impl Session<'_> {
         Ok(Some(c))
     }
 
-    fn normalizer_for(&mut self, cfg: Option<&Config>) -> Result<Rc<Normalizer>> {
+    fn normalizer_for(&mut self, cfg: Option<&Config>) -> Result<Loaded> {
         let key = cfg.map(|c| c.path.clone());
         if let Some(n) = self.normalizers.get(&key) {
             return Ok(n.clone());
         }
-        let mut t = self.tables.clone();
-        if let Some(c) = cfg {
-            t.tables.extend(c.tables.iter().cloned());
-            if t.lang.is_none() {
-                t.lang = c.lang.clone();
-            }
-            t.former |= c.former.unwrap_or(false);
-            if c.default_tables == Some(false) {
-                t.no_default_tables = true;
-            }
-        }
-        self.table_files
-            .extend(t.tables.iter().filter_map(|p| fs::canonicalize(p).ok()));
+        let t = self.tables.with_config(cfg);
         let n = Rc::new(t.normalizer().with_context(|| match cfg {
             Some(c) => format!("with the configuration {}", c.path.display()),
             None => "loading the tables".to_string(),
         })?);
-        self.normalizers.insert(key, n.clone());
-        Ok(n)
+        let entry = (n, Rc::new(t.tables));
+        self.normalizers.insert(key, entry.clone());
+        Ok(entry)
     }
 
     fn min_severity(&self, cfg: Option<&Config>) -> Severity {
@@ -203,14 +197,17 @@ impl Session<'_> {
                 return Ok(None);
             }
         }
-        let nz = self.normalizer_for(cfg.as_deref())?;
-        if let Some(f) = &input.file {
-            if fs::canonicalize(f).is_ok_and(|c| self.table_files.contains(&c)) {
-                return Ok(None);
-            }
+        let (nz, tables) = self.normalizer_for(cfg.as_deref())?;
+        let rules = normalize::findings::Rules {
+            path: input.path.as_deref(),
+            syntax: input.path.as_deref().map_or(Syntax::Plain, Syntax::of_path),
+            config: cfg.as_deref(),
+            min: self.min_severity(cfg.as_deref()),
+            tables: &tables,
+        };
+        if normalize::findings::skips(&rules) {
+            return Ok(None);
         }
-        let syntax = input.path.as_deref().map_or(Syntax::Plain, Syntax::of_path);
-        let min = self.min_severity(cfg.as_deref());
         let changed = if self.args.changed {
             let p = input.path.as_deref().ok_or_else(|| {
                 anyhow!("--changed on standard input needs --stdin-filename (the file in git)")
@@ -219,63 +216,23 @@ impl Session<'_> {
         } else {
             None
         };
-        let suppressed = directives::suppressed(text);
-        let lines = LineIndex::new(text);
-        let mut out = Vec::new();
-        for (base, run) in utf8_runs(text) {
-            let sc = self
-                .scanners
-                .entry(cfg.as_ref().map(|c| c.path.clone()))
-                .or_default();
-            for mut m in prose::find(&nz, sc, run, syntax) {
-                m.start += base;
-                m.end += base;
-                if !min.admits(m.fix) {
+        let sc = self
+            .scanners
+            .entry(cfg.as_ref().map(|c| c.path.clone()))
+            .or_default();
+        let matches = normalize::findings::find(&nz, sc, text, &rules).unwrap_or_default();
+        let mut pos = Mapper::for_file(text);
+        let mut out = Vec::with_capacity(matches.len());
+        for m in &matches {
+            let d = Diagnostic::new(&input.name, text, &mut pos, m);
+            if let Some(ch) = &changed {
+                if !(d.line..=d.end_line).any(|l| ch.contains(l)) {
                     continue;
                 }
-                let first = lines.line_of(m.start);
-                let last = lines.line_of(m.end.saturating_sub(1).max(m.start));
-                if suppressed.line(first) {
-                    continue;
-                }
-                if let Some(ch) = &changed {
-                    if !(first..=last).any(|l| ch.contains(l + 1)) {
-                        continue;
-                    }
-                }
-                let d = Diagnostic::new(&input.name, text, &lines, &m);
-                if cfg.as_ref().is_some_and(|c| c.ignores(&d.found)) {
-                    continue;
-                }
-                out.push(d);
             }
+            out.push(d);
         }
         Ok(Some(out))
-    }
-}
-
-/// The valid UTF-8 runs of `bytes`, with their offsets (invalid bytes are skipped).
-fn utf8_runs(mut bytes: &[u8]) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut base = 0;
-    loop {
-        match std::str::from_utf8(bytes) {
-            Ok(s) => {
-                if !s.is_empty() {
-                    out.push((base, s));
-                }
-                return out;
-            }
-            Err(e) => {
-                let good = e.valid_up_to();
-                if good > 0 {
-                    out.push((base, std::str::from_utf8(&bytes[..good]).unwrap_or("")));
-                }
-                let bad = e.error_len().unwrap_or(bytes.len() - good);
-                base += good + bad;
-                bytes = &bytes[good + bad..];
-            }
-        }
     }
 }
 
@@ -296,36 +253,18 @@ fn apply_fixes(text: &[u8], diags: &[&Diagnostic]) -> Vec<u8> {
     out
 }
 
-/// Replaces the file at `path` with `bytes` atomically: a temporary file in the same directory,
-/// given the original's permissions, then a rename. A read-only file is refused.
+/// Replaces the file at `path` with `bytes` atomically (see [`AtomicFile`]): the original's
+/// permissions are kept. A read-only file is refused.
 fn write_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
-    let target = fs::canonicalize(path).with_context(|| format!("{}", path.display()))?;
-    let meta = fs::metadata(&target).with_context(|| format!("{}", path.display()))?;
+    let meta = fs::metadata(path).with_context(|| format!("{}", path.display()))?;
     if meta.permissions().readonly() {
         bail!("{}: file is read-only; not written", path.display());
     }
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.normalize-{}.tmp", std::process::id()));
-    let result = (|| -> io::Result<()> {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
+    let result = AtomicFile::create(path).and_then(|mut f| {
         f.write_all(bytes)?;
-        f.set_permissions(meta.permissions())?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, &target)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(anyhow!("{}: not written: {e}", path.display()));
-    }
-    Ok(())
+        f.commit()
+    });
+    result.map_err(|e| anyhow!("{}: not written: {e}", path.display()))
 }
 
 /// Git state for --changed: repository roots, tracked files, changed line ranges.
@@ -406,31 +345,57 @@ fn git_path(s: &str) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-/// Parses `git diff --unified=0` output: new-side line ranges per file.
+/// Parses `git diff --unified=0 --src-prefix=a/ --dst-prefix=b/` output: new-side line
+/// ranges per file. Each file starts at a `diff --git` header; its `---`/`+++` lines are read
+/// only there, outside hunks, whose lengths come from their `@@` headers (so that a removed
+/// line `-- x` or an added line `++ x` is never taken for a header).
 fn parse_diff(out: &str) -> HashMap<String, Vec<(usize, usize)>> {
     let mut map: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
     let mut current: Option<String> = None;
+    // Lines of the current hunk still to come: old side, new side.
+    let (mut old_left, mut new_left) = (0usize, 0usize);
+    let count = |spec: &str| -> (usize, usize) {
+        let mut it = spec.split(',');
+        let start = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let n = it.next().map_or(Some(1), |s| s.parse().ok()).unwrap_or(0);
+        (start, n)
+    };
     for line in out.lines() {
-        if let Some(p) = line.strip_prefix("+++ ") {
-            current = if p == "/dev/null" {
-                None
-            } else {
-                let p = git_path(p.trim_end_matches('\t'));
-                Some(p.strip_prefix("b/").unwrap_or(&p).to_string())
-            };
+        if old_left + new_left > 0 {
+            match line.as_bytes().first() {
+                Some(b'-') => old_left = old_left.saturating_sub(1),
+                Some(b'+') => new_left = new_left.saturating_sub(1),
+                Some(b'\\') => {}
+                _ => {
+                    old_left = old_left.saturating_sub(1);
+                    new_left = new_left.saturating_sub(1);
+                }
+            }
+            continue;
+        }
+        if line.starts_with("diff --git ") {
+            current = None;
+        } else if let Some(p) = line.strip_prefix("+++ ") {
+            let p = git_path(p.trim_end_matches('\t'));
+            current = p.strip_prefix("b/").map(str::to_string);
         } else if let Some(h) = line.strip_prefix("@@ ") {
-            let Some(file) = &current else { continue };
             // @@ -a,b +c,d @@
-            let Some(plus) = h.split(' ').find(|p| p.starts_with('+')) else {
+            let mut parts = h.split(' ');
+            let (Some(minus), Some(plus)) = (parts.next(), parts.next()) else {
                 continue;
             };
-            let mut it = plus[1..].split(',');
-            let start: usize = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-            let count: usize = it.next().and_then(|s| s.parse().ok()).unwrap_or(1);
-            if count > 0 {
+            let (Some(minus), Some(plus)) = (minus.strip_prefix('-'), plus.strip_prefix('+'))
+            else {
+                continue;
+            };
+            let (_, old_n) = count(minus);
+            let (start, new_n) = count(plus);
+            old_left = old_n;
+            new_left = new_n;
+            if let (Some(file), true) = (&current, new_n > 0) {
                 map.entry(file.clone())
                     .or_default()
-                    .push((start, start + count - 1));
+                    .push((start, start + new_n - 1));
             }
         }
     }
@@ -468,6 +433,9 @@ impl Git {
                     "diff",
                     "--no-color",
                     "--no-ext-diff",
+                    "--no-textconv",
+                    "--src-prefix=a/",
+                    "--dst-prefix=b/",
                     "--unified=0",
                     base,
                     "--",
@@ -504,6 +472,7 @@ fn inputs(args: &CheckArgs, errors: &mut usize) -> Vec<Input> {
                 .as_ref()
                 .map_or("<stdin>".to_string(), |p| p.display().to_string()),
             path: args.stdin_filename.clone(),
+            explicit: true,
         }];
     }
     let mut seen = HashSet::new();
@@ -517,6 +486,7 @@ fn inputs(args: &CheckArgs, errors: &mut usize) -> Vec<Input> {
                     .as_ref()
                     .map_or("<stdin>".to_string(), |p| p.display().to_string()),
                 path: args.stdin_filename.clone(),
+                explicit: true,
             });
             continue;
         }
@@ -552,6 +522,7 @@ fn inputs(args: &CheckArgs, errors: &mut usize) -> Vec<Input> {
                         name: path.display().to_string(),
                         file: Some(path.clone()),
                         path: Some(path),
+                        explicit: e.depth() == 0,
                     });
                 }
                 Err(e) => {
@@ -612,7 +583,6 @@ pub fn run(args: &CheckArgs, tables: &TableArgs) -> Result<u8> {
         normalizers: HashMap::new(),
         git: Git::default(),
         scanners: HashMap::new(),
-        table_files: HashSet::new(),
     };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -628,6 +598,10 @@ pub fn run(args: &CheckArgs, tables: &TableArgs) -> Result<u8> {
             }
         };
         if is_binary(&text) {
+            // Silent in a directory walk; a file named on the command line says why.
+            if input.explicit {
+                eprintln!("normalize: {}: skipped (binary file)", input.name);
+            }
             continue;
         }
         let diags = match session.check(input, &text) {
@@ -693,7 +667,6 @@ pub fn run(args: &CheckArgs, tables: &TableArgs) -> Result<u8> {
         }
         files_with += 1;
         reported += shown.len();
-        let lines = LineIndex::new(&text);
         for d in &shown {
             match d.fix_class {
                 Fix::Safe => safe += 1,
@@ -701,7 +674,7 @@ pub fn run(args: &CheckArgs, tables: &TableArgs) -> Result<u8> {
                 _ => {}
             }
             match format {
-                Format::Human => report::write_human(&mut out, d, &text, &lines, color)?,
+                Format::Human => report::write_human(&mut out, d, &text, color)?,
                 Format::Short => report::write_short(&mut out, d)?,
                 Format::Json => report::write_json(&mut out, d)?,
                 Format::Sarif => {}
@@ -741,8 +714,12 @@ mod tests {
     }
 
     #[test]
-    fn runs() {
-        let b = b"ab\xffcd\xe2\x82";
-        assert_eq!(utf8_runs(b), vec![(0, "ab"), (3, "cd")]);
+    fn hunk_lines_are_not_headers() {
+        // A removed line `-- a` and an added line `++ b` inside hunks, then a second file.
+        let d = "diff --git a/x.md b/x.md\n--- a/x.md\n+++ b/x.md\n@@ -2 +2 @@\n--- a\n+++ b\n@@ -5,0 +6 @@\n+++ c\ndiff --git a/y.md b/y.md\nindex 1..2 100644\n--- a/y.md\n+++ b/y.md\n@@ -1 +1,2 @@\n-x\n+y\n+z\n";
+        let m = parse_diff(d);
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!(m["x.md"], vec![(2, 2), (6, 6)]);
+        assert_eq!(m["y.md"], vec![(1, 2)]);
     }
 }

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use normalize::csvfix::{self, Config, CsvError, Decisions, Progress, Summary};
+use normalize::load::AtomicFile;
 
-use super::TableArgs;
+use super::{ConfigArgs, TableArgs};
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
@@ -70,6 +71,8 @@ pub struct CsvArgs {
     /// Rows per batch (tests use small batches to cross batch boundaries).
     #[arg(long, hide = true, default_value_t = csvfix::BATCH_ROWS)]
     batch_rows: usize,
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 /// Standard output, held in memory up to a limit so that a bad row in a small file leaves
@@ -106,81 +109,82 @@ impl<W: Write> Write for Held<W> {
 }
 
 impl<W: Write> Held<W> {
-    fn finish(mut self) -> io::Result<()> {
+    /// Writes out what is held and returns the inner writer.
+    fn finish(mut self) -> io::Result<W> {
         self.inner.write_all(&self.buf)?;
-        self.inner.flush()
+        self.inner.flush()?;
+        Ok(self.inner)
     }
 }
 
-/// A temporary file next to `dest`, renamed over it on success and removed otherwise.
-struct TempOut {
-    tmp: PathBuf,
-    dest: PathBuf,
-    file: Option<BufWriter<File>>,
+/// What identifies a file: device and inode when it exists, else its absolute path.
+#[derive(PartialEq, Eq)]
+enum FileKey {
+    Inode(u64, u64),
+    Path(PathBuf),
 }
 
-impl TempOut {
-    fn create(dest: &Path) -> Result<TempOut> {
-        let dir = match dest.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "out.csv".into());
-        let tmp = dir.join(format!(".{name}.normalize-{}.tmp", std::process::id()));
-        let file = File::create(&tmp).with_context(|| {
-            format!(
-                "{}: cannot create a temporary file in {} (the output is written there, then renamed)",
-                dest.display(),
-                dir.display()
-            )
-        })?;
-        Ok(TempOut {
-            tmp,
-            dest: dest.to_path_buf(),
-            file: Some(BufWriter::with_capacity(1 << 20, file)),
-        })
-    }
-
-    fn commit(mut self, keep_mode_of: Option<&Path>) -> Result<()> {
-        let w = self.file.take().expect("open");
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        if let Some(orig) = keep_mode_of {
-            if let Ok(m) = fs::metadata(orig) {
-                let _ = fs::set_permissions(&self.tmp, m.permissions());
+/// The identity of `p`; `None` for an existing file that is not a regular file (a device or
+/// a pipe, which several outputs may share).
+fn file_key(p: &Path) -> Option<FileKey> {
+    match fs::metadata(p) {
+        Ok(m) if !m.is_file() => None,
+        Ok(m) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                Some(FileKey::Inode(m.dev(), m.ino()))
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = m;
+                Some(FileKey::Path(
+                    fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()),
+                ))
             }
         }
-        drop(f);
-        fs::rename(&self.tmp, &self.dest)
-            .with_context(|| format!("{}: cannot replace", self.dest.display()))?;
-        Ok(())
-    }
-}
-
-impl Drop for TempOut {
-    fn drop(&mut self) {
-        if self.file.is_some() || self.tmp.exists() {
-            self.file = None;
-            let _ = fs::remove_file(&self.tmp);
+        Err(_) => {
+            let abs = normalize::config::absolute(p);
+            let dir = abs
+                .parent()
+                .map(|d| fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf()));
+            Some(FileKey::Path(match (dir, abs.file_name()) {
+                (Some(d), Some(n)) => d.join(n),
+                _ => abs,
+            }))
         }
     }
 }
 
-impl Write for TempOut {
-    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-        self.file.as_mut().expect("open").write(b)
+/// Refuses an output that is the same file as an input or as another output.
+fn check_distinct(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Result<()> {
+    for (i, (oname, o)) in outputs.iter().enumerate() {
+        let Some(ko) = file_key(o) else { continue };
+        for (iname, p) in inputs {
+            if file_key(p).as_ref() == Some(&ko) {
+                bail!(
+                    "{oname} {} is the same file as {iname} {}: choose another path",
+                    o.display(),
+                    p.display()
+                );
+            }
+        }
+        for (oname2, o2) in &outputs[..i] {
+            if file_key(o2).as_ref() == Some(&ko) {
+                bail!(
+                    "{oname} {} is the same file as {oname2} {}: choose another path",
+                    o.display(),
+                    o2.display()
+                );
+            }
+        }
     }
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.as_mut().expect("open").flush()
-    }
+    Ok(())
 }
 
-/// True for an existing path that is not a regular file (a device, a pipe, a directory).
-fn is_special(p: &Path) -> bool {
-    fs::metadata(p).is_ok_and(|m| !m.is_file())
+/// Starts an atomic output file, with the error naming it.
+fn create_out(p: &Path) -> Result<AtomicFile> {
+    AtomicFile::create(p).with_context(|| format!("{}: cannot write", p.display()))
 }
 
 fn parse_delimiter(s: &str) -> Result<u8> {
@@ -238,7 +242,37 @@ fn summary_line(s: &Summary, report: Option<&Path>, text: bool) -> String {
 }
 
 pub fn run(args: &CsvArgs, tables: &TableArgs) -> Result<u8> {
-    let nz = tables.normalizer()?;
+    let input_path = args.input.as_ref().filter(|p| p.as_os_str() != "-");
+    // The configuration: found from the input file (the current directory for standard
+    // input, or for --export-table, the decisions file).
+    let anchor = input_path.or(args
+        .decisions
+        .as_ref()
+        .filter(|_| args.export_table.is_some()));
+    let config = args.config.load(anchor.map(PathBuf::as_path))?;
+    let nz = tables.with_config(config.as_ref()).normalizer()?;
+    // No output may be an input (or another output).
+    let mut inputs: Vec<(&str, &Path)> = Vec::new();
+    if let Some(p) = input_path {
+        inputs.push(("the input", p));
+    }
+    if let Some(p) = &args.decisions {
+        inputs.push(("--decisions", p));
+    }
+    let mut outputs: Vec<(&str, &Path)> = Vec::new();
+    if let Some(p) = &args.output {
+        outputs.push(("-o", p));
+    }
+    for (name, p) in [
+        ("--report", &args.report),
+        ("--propose", &args.propose),
+        ("--export-table", &args.export_table),
+    ] {
+        if let Some(p) = p {
+            outputs.push((name, p));
+        }
+    }
+    check_distinct(&inputs, &outputs)?;
     let decisions = match &args.decisions {
         None => None,
         Some(p) => {
@@ -252,7 +286,9 @@ pub fn run(args: &CsvArgs, tables: &TableArgs) -> Result<u8> {
     if let Some(out) = &args.export_table {
         let d = decisions.as_ref().expect("clap: requires --decisions");
         let (table, skipped) = d.to_table();
-        normalize::load::write_atomic(out, table.as_bytes())
+        let mut f = create_out(out)?;
+        f.write_all(table.as_bytes())
+            .and_then(|()| f.commit())
             .with_context(|| format!("{}: cannot write", out.display()))?;
         if !args.quiet {
             eprintln!(
@@ -271,7 +307,6 @@ pub fn run(args: &CsvArgs, tables: &TableArgs) -> Result<u8> {
     if args.columns.is_empty() {
         bail!("csv: give at least one --column NAME|INDEX");
     }
-    let input_path = args.input.as_ref().filter(|p| p.as_os_str() != "-");
     if args.in_place && input_path.is_none() {
         bail!("--in-place needs an INPUT file");
     }
@@ -295,9 +330,20 @@ pub fn run(args: &CsvArgs, tables: &TableArgs) -> Result<u8> {
         batch_rows: args.batch_rows.max(1),
         threads: args.threads.unwrap_or(0),
         decisions,
+        ignore: config.filter(|c| !c.ignore.is_empty()),
     };
     if cfg.text && (args.propose.is_some() || cfg.decisions.is_some()) {
         bail!("--propose and --decisions work in cell mode only, not with --text");
+    }
+    let dest: Option<PathBuf> = if args.in_place {
+        input_path.cloned()
+    } else {
+        args.output.clone()
+    };
+    if args.in_place {
+        if let Some(p) = input_path.filter(|p| fs::metadata(p).is_ok_and(|m| !m.is_file())) {
+            bail!("{}: --in-place needs a regular file", p.display());
+        }
     }
     let (input, size): (Box<dyn Read>, Option<u64>) = match input_path {
         None => (Box::new(io::stdin().lock()), None),
@@ -306,6 +352,14 @@ pub fn run(args: &CsvArgs, tables: &TableArgs) -> Result<u8> {
             let size = f.metadata().ok().map(|m| m.len());
             (Box::new(f), size)
         }
+    };
+    // Every output is opened before the run (a bad path fails at once), written to its
+    // temporary file, and committed only when all are written: the data last.
+    let report_out = args.report.as_deref().map(create_out).transpose()?;
+    let propose_out = args.propose.as_deref().map(create_out).transpose()?;
+    let data_out = match (&args.propose, &dest) {
+        (Some(_), _) | (None, None) => None,
+        (None, Some(d)) => Some(create_out(d)?),
     };
     let bar = if io::stderr().is_terminal() && !args.quiet {
         let b = match size {
@@ -334,86 +388,81 @@ pub fn run(args: &CsvArgs, tables: &TableArgs) -> Result<u8> {
             e => anyhow::anyhow!("{label}: {e}"),
         }
     };
-    let dest: Option<PathBuf> = if args.in_place {
-        input_path.cloned()
+    enum Data {
+        None,
+        Stdout(Held<BufWriter<io::StdoutLock<'static>>>),
+        File(Held<AtomicFile>),
+    }
+    let mut data = if args.propose.is_some() {
+        Data::None
     } else {
-        args.output.clone()
-    };
-    let result = if args.propose.is_some() {
-        csvfix::run(&nz, &cfg, input, &mut io::sink(), progress).map_err(map_err)
-    } else if let Some(dest) = dest.as_ref().filter(|d| is_special(d)) {
-        // A device or pipe (`-o /dev/stdout`): written directly, never replaced.
-        anyhow::ensure!(
-            !args.in_place,
-            "{}: --in-place needs a regular file",
-            dest.display()
-        );
-        let f = fs::OpenOptions::new()
-            .write(true)
-            .open(dest)
-            .with_context(|| format!("{}: cannot open for writing", dest.display()))?;
-        let mut held = Held {
-            inner: BufWriter::with_capacity(1 << 16, f),
-            buf: Vec::new(),
-            held: true,
-        };
-        match csvfix::run(&nz, &cfg, input, &mut held, progress).map_err(map_err) {
-            Ok(run) => {
-                held.finish()?;
-                Ok(run)
+        match data_out {
+            Some(f) => {
+                // A device or pipe (`-o /dev/stdout`) is written directly: held like standard
+                // output so that a bad row leaves nothing written.
+                let special = dest
+                    .as_deref()
+                    .is_some_and(|d| fs::metadata(d).is_ok_and(|m| !m.is_file()));
+                Data::File(Held {
+                    inner: f,
+                    buf: Vec::new(),
+                    held: special,
+                })
             }
-            Err(e) => Err(e),
-        }
-    } else if let Some(dest) = &dest {
-        // Through a symbolic link: replace the file it points to, not the link.
-        let dest = match fs::symlink_metadata(dest) {
-            Ok(m) if m.file_type().is_symlink() => {
-                fs::canonicalize(dest).unwrap_or_else(|_| dest.clone())
-            }
-            _ => dest.clone(),
-        };
-        let mut tmp = TempOut::create(&dest)?;
-        let r = csvfix::run(&nz, &cfg, input, &mut tmp, progress).map_err(map_err);
-        match r {
-            Ok(run) => {
-                tmp.commit(if args.in_place {
-                    input_path.map(|p| p.as_path())
-                } else {
-                    None
-                })?;
-                Ok(run)
-            }
-            Err(e) => Err(e),
-        }
-    } else {
-        let mut held = Held {
-            inner: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
-            buf: Vec::new(),
-            held: true,
-        };
-        match csvfix::run(&nz, &cfg, input, &mut held, progress).map_err(map_err) {
-            Ok(run) => {
-                held.finish()?;
-                Ok(run)
-            }
-            Err(e) => Err(e),
+            None => Data::Stdout(Held {
+                inner: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+                buf: Vec::new(),
+                held: true,
+            }),
         }
     };
+    let result = match &mut data {
+        Data::None => csvfix::run(&nz, &cfg, input, &mut io::sink(), progress),
+        Data::Stdout(h) => csvfix::run(&nz, &cfg, input, h, progress),
+        Data::File(h) => csvfix::run(&nz, &cfg, input, h, progress),
+    }
+    .map_err(map_err);
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
     let run = result?;
-    if let Some(p) = &args.report {
-        let mut buf = Vec::new();
-        csvfix::write_report(&run.values, &mut buf)?;
-        normalize::load::write_atomic(p, &buf)
+    let mut pending: Vec<(&Path, AtomicFile)> = Vec::new();
+    if let (Some(p), Some(mut f)) = (&args.report, report_out) {
+        csvfix::write_report(&run.values, &mut f)
+            .with_context(|| format!("{}: cannot write", p.display()))?;
+        pending.push((p, f));
+    }
+    if let (Some(p), Some(mut f)) = (&args.propose, propose_out) {
+        csvfix::write_proposals(&run.values, &mut f)
+            .with_context(|| format!("{}: cannot write", p.display()))?;
+        pending.push((p, f));
+    }
+    let data_file = match data {
+        Data::None => None,
+        Data::Stdout(h) => {
+            // Standard output cannot be taken back: written once the reports are complete.
+            for (p, f) in pending.drain(..) {
+                f.commit()
+                    .with_context(|| format!("{}: cannot write", p.display()))?;
+            }
+            h.finish()?;
+            None
+        }
+        Data::File(h) => Some(h.finish().with_context(|| {
+            format!(
+                "{}: cannot write",
+                dest.as_deref().unwrap_or(Path::new("-")).display()
+            )
+        })?),
+    };
+    for (p, f) in pending {
+        f.commit()
             .with_context(|| format!("{}: cannot write", p.display()))?;
     }
-    if let Some(p) = &args.propose {
-        let mut buf = Vec::new();
-        csvfix::write_proposals(&run.values, &mut buf)?;
-        normalize::load::write_atomic(p, &buf)
-            .with_context(|| format!("{}: cannot write", p.display()))?;
+    if let Some(f) = data_file {
+        let d = f.dest().to_path_buf();
+        f.commit()
+            .with_context(|| format!("{}: cannot replace", d.display()))?;
     }
     if !args.quiet {
         let report = args.report.as_deref().or(args.propose.as_deref());

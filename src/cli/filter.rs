@@ -1,15 +1,18 @@
 //! The text filter: `normalize [FILE...]` and `normalize --diff FILE...`.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use normalize::stream::{normalize_bytes, normalize_stream, Apply, Stats};
-use normalize::Scanner;
+use normalize::config::Config;
+use normalize::stream::{normalize_bytes, normalize_stream_with, Apply, Stats};
+use normalize::{Normalizer, Scanner};
 
-use super::TableArgs;
+use super::{ConfigArgs, TableArgs};
 
 #[derive(Args, Debug)]
 pub struct FilterArgs {
@@ -22,6 +25,8 @@ pub struct FilterArgs {
     /// Also apply suggested fixes (weaker evidence: short misspellings, styling differences).
     #[arg(long)]
     unsafe_fixes: bool,
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 fn open(path: &PathBuf) -> Result<Box<dyn Read>> {
@@ -33,7 +38,6 @@ fn open(path: &PathBuf) -> Result<Box<dyn Read>> {
 }
 
 pub fn run(args: &FilterArgs, tables: &TableArgs) -> Result<u8> {
-    let nz = tables.normalizer_with(args.unsafe_fixes)?;
     let apply = if args.unsafe_fixes {
         Apply::Suggested
     } else {
@@ -46,8 +50,33 @@ pub fn run(args: &FilterArgs, tables: &TableArgs) -> Result<u8> {
     } else {
         args.files.clone()
     };
+    // The configuration of each input (found from its directory; the current directory for
+    // standard input), and a normalizer per configuration.
+    let mut normalizers: HashMap<Option<PathBuf>, Rc<Normalizer>> = HashMap::new();
+    let mut setup = |path: &Path| -> Result<(Rc<Normalizer>, Option<Config>)> {
+        let anchor = (path.as_os_str() != "-").then_some(path);
+        let cfg = args.config.load(anchor)?;
+        let key = cfg.as_ref().map(|c| c.path.clone());
+        let nz = match normalizers.get(&key) {
+            Some(n) => n.clone(),
+            None => {
+                let t = tables.with_config(cfg.as_ref());
+                let n = match &cfg {
+                    Some(c) => t
+                        .normalizer_with(args.unsafe_fixes)
+                        .with_context(|| format!("with the configuration {}", c.path.display()))?,
+                    None => t.normalizer_with(args.unsafe_fixes)?,
+                };
+                let n = Rc::new(n);
+                normalizers.insert(key, n.clone());
+                n
+            }
+        };
+        Ok((nz, cfg))
+    };
     if args.diff {
         for path in &files {
+            let (nz, cfg) = setup(path)?;
             let mut input = Vec::new();
             open(path)?
                 .read_to_end(&mut input)
@@ -59,6 +88,7 @@ pub fn run(args: &FilterArgs, tables: &TableArgs) -> Result<u8> {
                 &mut sc,
                 &input,
                 apply,
+                cfg.as_ref(),
                 &mut fixed,
                 &mut Stats::default(),
             )?;
@@ -78,8 +108,9 @@ pub fn run(args: &FilterArgs, tables: &TableArgs) -> Result<u8> {
         return Ok(0);
     }
     for path in &files {
+        let (nz, cfg) = setup(path)?;
         let mut input = open(path)?;
-        normalize_stream(&nz, &mut input, &mut out, apply)
+        normalize_stream_with(&nz, &mut input, &mut out, apply, cfg.as_ref())
             .with_context(|| format!("{}: failed", path.display()))?;
     }
     out.flush()?;

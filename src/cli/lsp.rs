@@ -3,7 +3,6 @@
 use anyhow::{anyhow, Result};
 use clap::Args;
 use lsp_server::Connection;
-use normalize::config::Config;
 
 use super::TableArgs;
 
@@ -14,24 +13,6 @@ pub struct LspArgs {
     stdio: bool,
 }
 
-/// The command line's table options with a configuration's on top: its tables are added,
-/// `default_tables = false` drops the defaults, `lang` and `former` apply unless the command
-/// line sets them.
-fn with_config(base: &TableArgs, config: Option<&Config>) -> TableArgs {
-    let mut t = base.clone();
-    if let Some(c) = config {
-        t.tables.extend(c.tables.iter().cloned());
-        if c.default_tables == Some(false) {
-            t.no_default_tables = true;
-        }
-        if t.lang.is_none() {
-            t.lang.clone_from(&c.lang);
-        }
-        t.former |= c.former == Some(true);
-    }
-    t
-}
-
 pub fn run(_args: &LspArgs, tables: &TableArgs) -> Result<u8> {
     // Bad options fail now, before the handshake (unless only a configuration can supply the
     // tables that --no-default-tables needs).
@@ -40,9 +21,9 @@ pub fn run(_args: &LspArgs, tables: &TableArgs) -> Result<u8> {
     }
     let base = tables.clone();
     let factory: normalize::lsp::Factory = Box::new(move |config| {
-        with_config(&base, config)
-            .normalizer()
-            .map_err(|e| format!("{e:#}"))
+        let t = base.with_config(config);
+        let nz = t.normalizer().map_err(|e| format!("{e:#}"))?;
+        Ok((nz, t.tables))
     });
     let (conn, io) = Connection::stdio();
     let code = normalize::lsp::serve(&conn, factory).map_err(|e| anyhow!(e))?;

@@ -7,10 +7,11 @@ mod lookup;
 mod lsp;
 mod tables;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Parser, Subcommand};
+use normalize::config::Config;
 use normalize::{Normalizer, Options};
 
 const ABOUT: &str = "Normalise names of countries, cities, people and organisations.
@@ -63,7 +64,57 @@ pub struct TableArgs {
     pub only_type: Option<String>,
 }
 
+/// `--config FILE` and `--no-config`, for the commands that discover `.normalize.toml`.
+#[derive(Args, Debug, Clone)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of discovering .normalize.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Do not read any .normalize.toml.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+impl ConfigArgs {
+    /// The configuration for an input: `--config FILE`, else the nearest `.normalize.toml`
+    /// walking up from `path` (the current directory for standard input), else none.
+    pub fn load(&self, path: Option<&Path>) -> Result<Option<Config>> {
+        if self.no_config {
+            return Ok(None);
+        }
+        if let Some(p) = &self.config {
+            return Ok(Some(Config::load(p)?));
+        }
+        let file = match path {
+            Some(p) => normalize::config::find_file(p),
+            None => normalize::config::find_file(Path::new(".")),
+        };
+        Ok(match file {
+            Some(f) => Some(Config::load(&f)?),
+            None => None,
+        })
+    }
+}
+
 impl TableArgs {
+    /// The command line's table options with a configuration's on top: its tables are added,
+    /// `default_tables = false` drops the defaults, `lang` and `former` apply unless the
+    /// command line sets them.
+    pub fn with_config(&self, config: Option<&Config>) -> TableArgs {
+        let mut t = self.clone();
+        if let Some(c) = config {
+            t.tables.extend(c.tables.iter().cloned());
+            if c.default_tables == Some(false) {
+                t.no_default_tables = true;
+            }
+            if t.lang.is_none() {
+                t.lang.clone_from(&c.lang);
+            }
+            t.former |= c.former == Some(true);
+        }
+        t
+    }
+
     pub fn normalizer(&self) -> Result<Normalizer> {
         self.normalizer_with(true)
     }
