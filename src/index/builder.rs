@@ -157,6 +157,8 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
     let mut alias_texts: Vec<&str> = Vec::new();
     let mut fuzzy_target: Vec<bool> = Vec::new();
     let mut english: Vec<bool> = Vec::new();
+    // Aliases a lower-case word of running text may usefully match: not weak, known language.
+    let mut lower_useful: Vec<bool> = Vec::new();
     let mut row_no: u32 = 0;
     for (e, (kind, members)) in groups.iter().enumerate() {
         let (id_off, id_len) = strings.add(ids[e]);
@@ -188,6 +190,7 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
                 alias_rows.push(row_no);
                 fuzzy_target.push(eligible);
                 english.push(eligible && en);
+                lower_useful.push(r.flags & flag::WEAK == 0 && r.lang != "und");
             }
             row_no += 1;
         }
@@ -213,7 +216,7 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
             push_u32(&mut alias_bytes, x);
         }
         first_words.push(k.first_hash);
-        if text.chars().next().is_some_and(char::is_lowercase) {
+        if lower_useful[i] && text.chars().next().is_some_and(char::is_lowercase) {
             lower_first_words.push(k.first_hash);
         }
         if !k.skel.is_empty() {

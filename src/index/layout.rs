@@ -20,7 +20,8 @@ pub const FOLD_FST: usize = 5;
 pub const SKEL_FST: usize = 6;
 pub const FILTER: usize = 7;
 pub const IDS_FST: usize = 8;
-/// First-word filter of the aliases that start with a lower-case letter (al-Assad, de Gaulle).
+/// First-word filter of the aliases that start with a lower-case letter (al-Assad, de Gaulle)
+/// and are neither weak nor of an unknown language: all a lower-case word of text may match.
 pub const LOWER_FILTER: usize = 9;
 /// Folded keys of the aliases that may be targets of edit-distance matching (rows without
 /// `nofuzzy`, `weak` or `never`, in a known language): a much smaller map to search.
