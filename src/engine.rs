@@ -780,6 +780,39 @@ impl Normalizer {
         }
     }
 
+    /// Aliases among the English fuzzy targets one edit from `key`: by the deletion map where
+    /// an index has one, else by the edit-distance walk.
+    pub(crate) fn one_edit_english_hits(&self, key: &str) -> (Vec<Hit>, u32) {
+        let mut out = Vec::new();
+        for (i, ix) in self.indexes.iter().enumerate() {
+            let used = ix.one_edit_english(key, |a| {
+                out.push(Hit {
+                    ix: i as u16,
+                    alias: a,
+                })
+            });
+            if !used {
+                let mut found = Vec::new();
+                ix.fuzzy(KeyMap::FuzzyEnglish, key.as_bytes(), 1, |v, d| {
+                    if d == 1 {
+                        found.push(v)
+                    }
+                });
+                let mut list = Vec::new();
+                for v in found {
+                    list.clear();
+                    ix.postings(v, &mut list);
+                    out.extend(list.iter().map(|&a| Hit {
+                        ix: i as u16,
+                        alias: a,
+                    }));
+                }
+            }
+        }
+        let d = if out.is_empty() { u32::MAX } else { 1 };
+        (out, d)
+    }
+
     /// Fuzzy hits of `key` in every index: the hits at the smallest distance found (>= 1).
     pub(crate) fn fuzzy_hits(&self, which: KeyMap, key: &str, max: u32) -> (Vec<Hit>, u32) {
         let mut best = u32::MAX;

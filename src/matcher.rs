@@ -490,7 +490,13 @@ impl Normalizer {
             let (hits, d) = sc
                 .fuzzy
                 .entry(folded.as_str().into())
-                .or_insert_with(|| self.fuzzy_hits(text_targets, &folded, max))
+                .or_insert_with(|| {
+                    if max == 1 && text_targets == KeyMap::FuzzyEnglish {
+                        self.one_edit_english_hits(&folded)
+                    } else {
+                        self.fuzzy_hits(text_targets, &folded, max)
+                    }
+                })
                 .clone();
             if !hits.is_empty() {
                 if let Decision::Report(mut m) =

@@ -244,33 +244,54 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
         fuzzy_en_pairs = Vec::new();
     }
     let mut postings = Vec::new();
+    let mut deletion_pairs = Vec::new();
+    let en_keys = if all_en { &fold_pairs } else { &fuzzy_en_pairs };
+    if en_keys.len() <= DELETIONS_MAX_KEYS {
+        for (k, a) in en_keys.iter() {
+            if k.chars().count() >= DELETIONS_MIN_CHARS {
+                for d in deletions(k) {
+                    deletion_pairs.push((d, *a));
+                }
+            }
+        }
+    }
     let fold_values = key_values(fold_pairs, &mut postings);
     let skel_values = key_values(skel_pairs, &mut postings);
     let fuzzy_values = key_values(fuzzy_pairs, &mut postings);
     let fuzzy_en_values = key_values(fuzzy_en_pairs, &mut postings);
+    let deletion_values = key_values(deletion_pairs, &mut postings);
     let mut id_list: Vec<(&str, u64)> = ids
         .iter()
         .enumerate()
         .map(|(i, id)| (*id, i as u64))
         .collect();
     id_list.sort_unstable();
-    let (fold_fst, skel_fst, fuzzy_fst, fuzzy_en_fst, ids_fst) = std::thread::scope(|s| {
-        let f = s.spawn(|| fst_bytes(&fold_values));
-        let k = s.spawn(|| fst_bytes(&skel_values));
-        let z = (!all_fuzzy).then(|| s.spawn(|| fst_bytes(&fuzzy_values)));
-        let e = (!all_en).then(|| s.spawn(|| fst_bytes(&fuzzy_en_values)));
-        let ids_fst = fst::Map::from_iter(id_list).map(|m| m.into_fst().into_inner());
-        (
-            f.join().expect("fst thread"),
-            k.join().expect("fst thread"),
-            z.map(|z| z.join().expect("fst thread")),
-            e.map(|e| e.join().expect("fst thread")),
-            ids_fst,
-        )
-    });
+    let (fold_fst, skel_fst, fuzzy_fst, fuzzy_en_fst, deletions_fst, ids_fst) =
+        std::thread::scope(|s| {
+            let f = s.spawn(|| fst_bytes(&fold_values));
+            let k = s.spawn(|| fst_bytes(&skel_values));
+            let z = (!all_fuzzy).then(|| s.spawn(|| fst_bytes(&fuzzy_values)));
+            let e = (!all_en).then(|| s.spawn(|| fst_bytes(&fuzzy_en_values)));
+            let d = s.spawn(|| fst_bytes(&deletion_values));
+            let ids_fst = fst::Map::from_iter(id_list).map(|m| m.into_fst().into_inner());
+            (
+                f.join().expect("fst thread"),
+                k.join().expect("fst thread"),
+                z.map(|z| z.join().expect("fst thread")),
+                e.map(|e| e.join().expect("fst thread")),
+                d.join().expect("fst thread"),
+                ids_fst,
+            )
+        });
     let (fold_fst, skel_fst, ids_fst) = (fold_fst?, skel_fst?, ids_fst?);
     let fuzzy_fst = fuzzy_fst.transpose()?.unwrap_or_default();
     let fuzzy_en_fst = fuzzy_en_fst.transpose()?.unwrap_or_default();
+    // An empty map (no keys) is stored as an empty section.
+    let deletions_fst = if deletion_values.is_empty() {
+        Vec::new()
+    } else {
+        deletions_fst?
+    };
     let filter = bitset(first_words);
     let lower_filter = bitset(lower_first_words);
     let sections: [&[u8]; SECTIONS] = [
@@ -286,6 +307,7 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
         &lower_filter,
         &fuzzy_fst,
         &fuzzy_en_fst,
+        &deletions_fst,
     ];
     let mut out = Vec::with_capacity(HEADER_LEN + sections.iter().map(|s| s.len()).sum::<usize>());
     out.extend_from_slice(MAGIC);

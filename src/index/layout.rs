@@ -9,7 +9,7 @@
 //! offset (in `u32`s) into the postings section otherwise.
 
 /// File magic; the last byte is the format version.
-pub const MAGIC: &[u8; 8] = b"NRMIDX\x00\x05";
+pub const MAGIC: &[u8; 8] = b"NRMIDX\x00\x06";
 
 pub const STRINGS: usize = 0;
 pub const ENTITIES: usize = 1;
@@ -29,7 +29,63 @@ pub const FUZZY_FST: usize = 10;
 /// The fuzzy-target keys of names in English or of no particular language: the targets of
 /// misspellings in running text when no other output language is named.
 pub const FUZZY_EN_FST: usize = 11;
-pub const SECTIONS: usize = 12;
+/// One-deletion neighbourhood of the English fuzzy-target keys (each key and each key minus one
+/// character, mapped to the aliases): one-edit candidates by a handful of lookups. Empty when
+/// the index is too large for it (large user tables); the edit-distance walk serves then.
+pub const DELETIONS_FST: usize = 12;
+pub const SECTIONS: usize = 13;
+
+/// Most English fuzzy-target keys for which the deletion map is built.
+pub const DELETIONS_MAX_KEYS: usize = 200_000;
+/// Shortest key (characters) entered in the deletion map.
+pub const DELETIONS_MIN_CHARS: usize = 5;
+
+/// The keys one character shorter than `key`, with `key` itself first.
+pub fn deletions(key: &str) -> Vec<String> {
+    let mut out = Vec::with_capacity(key.len() + 1);
+    out.push(key.to_string());
+    for (i, c) in key.char_indices() {
+        let mut d = String::with_capacity(key.len());
+        d.push_str(&key[..i]);
+        d.push_str(&key[i + c.len_utf8()..]);
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// True when `a` and `b` are at most one edit apart (insertion, deletion, substitution or
+/// transposition of adjacent characters).
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let p = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if short.len() == long.len() {
+        if p == short.len() {
+            return true;
+        }
+        // One substitution, or one adjacent transposition.
+        short[p + 1..] == long[p + 1..]
+            || (p + 1 < short.len()
+                && short[p] == long[p + 1]
+                && short[p + 1] == long[p]
+                && short[p + 2..] == long[p + 2..])
+    } else {
+        short[p..] == long[p + 1..]
+    }
+}
 
 pub const HEADER_LEN: usize = 8 + SECTIONS * 16;
 
@@ -40,29 +96,65 @@ pub const ROW_LEN: usize = 24;
 /// Alias record: row, text offset, text length.
 pub const ALIAS_LEN: usize = 12;
 
+/// Mixes one 8-byte word into the hash.
+#[inline]
+fn mix(h: u64, x: u64) -> u64 {
+    (h ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(27)
+}
+
+/// The word's bytes, eight at a time (little-endian; the last chunk zero-padded).
+#[inline]
+fn chunks(bytes: &[u8], mut f: impl FnMut(u64)) {
+    let mut it = bytes.chunks_exact(8);
+    for c in &mut it {
+        f(u64::from_le_bytes(c.try_into().unwrap()));
+    }
+    let rest = it.remainder();
+    if !rest.is_empty() {
+        let mut buf = [0u8; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        f(u64::from_le_bytes(buf));
+    }
+}
+
 /// Hash of a folded word for the first-word filter.
 #[inline]
 pub fn word_hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    chunks(bytes, |x| h = mix(h, x));
     h ^ (h >> 29)
+}
+
+/// Eight ASCII bytes lower-cased at once.
+#[inline]
+fn lower8(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let heptets = x & (0x7f * ONES);
+    let above_z = heptets.wrapping_add((0x7f - b'Z' as u64) * ONES);
+    let at_least_a = heptets.wrapping_add((0x80 - b'A' as u64) * ONES);
+    let upper = at_least_a & !above_z & !x & (0x80 * ONES);
+    x | (upper >> 2)
 }
 
 /// `word_hash` of the folded form of an ASCII word, without building it: ASCII folding is
 /// lower-casing plus the backtick as an apostrophe.
 #[inline]
 pub fn ascii_word_hash(word: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in word {
-        let b = if b == b'`' {
-            b'\''
-        } else {
-            b.to_ascii_lowercase()
-        };
-        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    if word.contains(&b'`') {
+        let folded: Vec<u8> = word
+            .iter()
+            .map(|&b| {
+                if b == b'`' {
+                    b'\''
+                } else {
+                    b.to_ascii_lowercase()
+                }
+            })
+            .collect();
+        return word_hash(&folded);
     }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ word.len() as u64;
+    chunks(word, |x| h = mix(h, lower8(x)));
     h ^ (h >> 29)
 }
 
@@ -79,4 +171,38 @@ pub fn u32_at(b: &[u8], off: usize) -> u32 {
 #[inline]
 pub fn u64_at(b: &[u8], off: usize) -> u64 {
     u64::from_le_bytes(b[off..off + 8].try_into().unwrap())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_hash_equals_hash_of_the_folded_word() {
+        for w in [
+            "Kazakhstan",
+            "NATO",
+            "al-Assad",
+            "a",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{",
+            "O`Brien",
+            "xyz0189",
+        ] {
+            let folded: String = w
+                .chars()
+                .map(|c| {
+                    if c == '`' {
+                        '\''
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect();
+            assert_eq!(
+                ascii_word_hash(w.as_bytes()),
+                word_hash(folded.as_bytes()),
+                "{w}"
+            );
+        }
+    }
 }

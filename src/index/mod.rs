@@ -97,6 +97,7 @@ pub struct Index {
     skel: fst::Map<Slice>,
     fuzzy: fst::Map<Slice>,
     fuzzy_en: fst::Map<Slice>,
+    deletions: Option<fst::Map<Slice>>,
     ids: fst::Map<Slice>,
     filter_mask: usize,
     lower_mask: usize,
@@ -151,6 +152,11 @@ impl Index {
         {
             return Err(IndexError::Truncated);
         }
+        let deletions = if sections[DELETIONS_FST].1 == 0 {
+            None
+        } else {
+            Some(fst::Map::new(slice(DELETIONS_FST))?)
+        };
         Ok(Index {
             filter_mask: filter_len * 8 - 1,
             lower_mask: lower_len * 8 - 1,
@@ -160,6 +166,7 @@ impl Index {
             skel,
             fuzzy,
             fuzzy_en,
+            deletions,
             ids,
         })
     }
@@ -276,6 +283,35 @@ impl Index {
             KeyMap::Fuzzy => self.fuzzy.get(key),
             KeyMap::FuzzyEnglish => self.fuzzy_en.get(key),
         }
+    }
+
+    /// Calls `f(alias)` for the aliases among the English fuzzy targets whose key is one edit
+    /// from `key` (not equal to it) and starts with the same byte, using the deletion map; false when this index has none
+    /// (then [`Index::fuzzy`] over [`KeyMap::FuzzyEnglish`] is the way).
+    pub fn one_edit_english(&self, key: &str, mut f: impl FnMut(u32)) -> bool {
+        let Some(map) = &self.deletions else {
+            return false;
+        };
+        let mut seen: Vec<u32> = Vec::new();
+        let mut list = Vec::new();
+        for d in deletions(key) {
+            let Some(v) = map.get(&d) else { continue };
+            list.clear();
+            self.postings(v, &mut list);
+            for &a in &list {
+                if seen.contains(&a) {
+                    continue;
+                }
+                seen.push(a);
+                let alias_key = crate::tokens::name_key(self.alias(a).text);
+                // As the walk: the first letter is kept (misspellings rarely change it).
+                let same_first = alias_key.as_bytes().first() == key.as_bytes().first();
+                if same_first && alias_key != key && within_one_edit(&alias_key, key) {
+                    f(a);
+                }
+            }
+        }
+        true
     }
 
     /// Calls `f(value, distance)` for every key within `max` edits (bytes; insertions,
