@@ -276,6 +276,65 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Row>, TableError> {
     }
 }
 
+/// Folds `rows` (a full-format table with its header, as `Decisions::to_table` writes it) into
+/// the table text `existing` (full or simple format; `None`: a new table). Rows whose alias
+/// (or, for protected names, whose name) the table already holds are left out. Returns the new
+/// table text and the number of rows added; fails when `existing` is not a valid table.
+pub fn fold_rows(
+    path: &str,
+    existing: Option<&str>,
+    rows: &str,
+) -> Result<(String, usize), TableError> {
+    let new_rows = parse(path, rows)?;
+    let Some(existing) = existing.filter(|t| {
+        t.lines()
+            .any(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    }) else {
+        return Ok((rows.to_string(), new_rows.len()));
+    };
+    let old = parse(path, existing)?;
+    let header = existing
+        .trim_start_matches('\u{FEFF}')
+        .lines()
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or("");
+    let simple = header.trim() == "alias\tcanonical";
+    let known: std::collections::HashSet<&str> = old
+        .iter()
+        .flat_map(|r| std::iter::once(r.name.as_str()).chain(r.aliases.iter().map(String::as_str)))
+        .collect();
+    let mut out = existing.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    let mut added = 0;
+    for r in &new_rows {
+        let protect = r.flags & flag::NEVER != 0;
+        let value = if protect {
+            r.name.as_str()
+        } else {
+            r.aliases.first().map_or(r.name.as_str(), String::as_str)
+        };
+        if known.contains(value) && (protect || value != r.name) {
+            continue;
+        }
+        if simple {
+            let canonical = if protect { "" } else { r.name.as_str() };
+            out.push_str(&format!("{value}\t{canonical}\n"));
+        } else {
+            let kind = TYPES[r.kind as usize];
+            let flags = if protect { "never" } else { "" };
+            let aliases = r.aliases.join("|");
+            out.push_str(&format!(
+                "{}\t{kind}\t{}\t{aliases}\t{}\t{flags}\n",
+                r.id, r.name, r.lang
+            ));
+        }
+        added += 1;
+    }
+    Ok((out, added))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

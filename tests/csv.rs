@@ -527,6 +527,54 @@ fn propose_edit_decide_loop() {
         text.contains("Kasym-Zhomart Tokaev\t\t"),
         "rejected stays: {text}"
     );
+    // Folded into the user's existing simple table, which keeps its rows and format.
+    write(
+        &dir,
+        "names.tsv",
+        b"alias\tcanonical\nZhezkazgan\tJezkazgan\n",
+    );
+    let out = run(
+        &dir,
+        &["tables", "fold", "review.tsv", "--into", "names.tsv"],
+        b"",
+    )
+    .ok();
+    assert!(out.stderr.contains("folded into"), "{}", out.stderr);
+    let table = String::from_utf8(read(&dir, "names.tsv")).unwrap();
+    assert!(
+        table.starts_with("alias\tcanonical\nZhezkazgan\tJezkazgan\n"),
+        "{table}"
+    );
+    assert!(table.contains("Foo Bar\tFoo B. Bar\n"), "{table}");
+    assert!(
+        table.contains("Kasym-Zhomart Tokaev\t\n"),
+        "rejected is protected: {table}"
+    );
+    let check = run(&dir, &["tables", "check", "names.tsv"], b"").ok();
+    assert!(check.stderr.contains("names.tsv: ok"), "{}", check.stderr);
+    // Folding again adds nothing and leaves the file as it is.
+    run(
+        &dir,
+        &["tables", "fold", "review.tsv", "--into", "names.tsv"],
+        b"",
+    )
+    .ok();
+    assert_eq!(String::from_utf8(read(&dir, "names.tsv")).unwrap(), table);
+    let out = run(
+        &dir,
+        &[
+            "--table",
+            "names.tsv",
+            "lookup",
+            "Foo Bar",
+            "Kasym-Zhomart Tokaev",
+        ],
+        b"",
+    )
+    .ok();
+    let text = out.text();
+    assert!(text.contains("Foo Bar\tFoo B. Bar\t"), "{text}");
+    assert!(text.contains("Kasym-Zhomart Tokaev\t\t"), "{text}");
 }
 
 #[test]

@@ -1,8 +1,9 @@
-//! `normalize tables`: list the loaded tables; `normalize tables check FILE...`: validate.
+//! `normalize tables`: list the loaded tables; `tables check FILE...`: validate user tables;
+//! `tables fold DECISIONS --into TABLE`: fold reviewed CSV decisions into a user table.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use normalize::load::{load_table, DEFAULT_STATS};
 
@@ -21,11 +22,23 @@ enum Action {
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
+    /// Fold the decisions of a `normalize csv --propose` review into a user table: accepted
+    /// values become aliases of their canonical, rejected ones are protected (`never`). The
+    /// table is created when missing and rewritten atomically; values it already has are kept.
+    Fold {
+        /// The edited review file (`normalize csv --propose`).
+        #[arg(value_name = "DECISIONS")]
+        decisions: PathBuf,
+        /// The user table to fold them into (simple or full format).
+        #[arg(long, value_name = "TABLE")]
+        into: PathBuf,
+    },
 }
 
 pub fn run(args: &TablesArgs, tables: &TableArgs) -> Result<u8> {
     match &args.action {
         Some(Action::Check { files }) => check(files),
+        Some(Action::Fold { decisions, into }) => fold(decisions, into, tables),
         None => list(tables),
     }
 }
@@ -87,4 +100,35 @@ fn check(files: &[PathBuf]) -> Result<u8> {
         }
     }
     Ok(if problems > 0 { 1 } else { 0 })
+}
+
+fn fold(decisions: &Path, into: &Path, tables: &TableArgs) -> Result<u8> {
+    let nz = tables.normalizer()?;
+    let text = std::fs::read_to_string(decisions)
+        .with_context(|| format!("{}: cannot read", decisions.display()))?;
+    let d = normalize::csvfix::Decisions::parse(&nz, &decisions.display().to_string(), &text)
+        .map_err(anyhow::Error::msg)?;
+    let (rows, skipped) = d.to_table();
+    let existing = match std::fs::read_to_string(into) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("{}: cannot read", into.display())),
+    };
+    let label = into.display().to_string();
+    let (out, added) = normalize::table::fold_rows(&label, existing.as_deref(), &rows)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if added > 0 {
+        normalize::load::write_atomic(into, out.as_bytes())
+            .with_context(|| format!("{}: cannot write", into.display()))?;
+    }
+    eprintln!(
+        "normalize: {added} decisions folded into {}{}",
+        into.display(),
+        if skipped > 0 {
+            format!(" ({skipped} values a table cannot hold skipped)")
+        } else {
+            String::new()
+        }
+    );
+    Ok(0)
 }
