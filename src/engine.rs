@@ -81,6 +81,8 @@ pub enum Note {
     OtherLanguage,
     /// Several entities have this name.
     Ambiguous,
+    /// Letters of two scripts in one word (`Kаzakhstan` with a Cyrillic `а`): a look-alike.
+    MixedScript,
 }
 
 /// One candidate entity.
@@ -256,6 +258,18 @@ pub fn is_transliterable(s: &str) -> bool {
             || ('\u{10A0}'..='\u{10FF}').contains(&c)
             || ('\u{1C80}'..='\u{1C8F}').contains(&c)
             || ('\u{1E00}'..='\u{1FFF}').contains(&c)
+    })
+}
+
+/// True when one word of `s` mixes Latin letters with Cyrillic or Greek ones.
+pub fn mixed_script(s: &str) -> bool {
+    crate::tokens::words(s).iter().any(|w| {
+        let word = &s[w.start..w.end];
+        let latin = word
+            .chars()
+            .any(|c| c.is_alphabetic() && (c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c)));
+        let other = word.chars().any(|c| ('\u{0370}'..='\u{052F}').contains(&c));
+        latin && other
     })
 }
 
@@ -682,6 +696,21 @@ impl Normalizer {
             }
             return Decision::Leave;
         };
+        // Letters of two scripts mixed in one word spell the name with look-alikes: reported,
+        // fixed only on request (UTS #39 calls this mixed-script confusable).
+        if kind == MatchKind::Translit && mixed_script(span) && is_latin_text(&target) {
+            return Decision::Report(Match {
+                start: 0,
+                end: 0,
+                replacement: Some(keep_case(span, &target)),
+                kind,
+                distance,
+                score,
+                fix: Fix::Suggested,
+                note: Note::MixedScript,
+                candidates,
+            });
+        }
         // Another script than the target's: a foreign form, rewritten only on request; and
         // Latin text is never rewritten into another script.
         if !is_latin_text(span) && is_latin_text(&target) && !self.opts.explicit_lang {

@@ -174,6 +174,7 @@ pub fn rule(m: &Match) -> &'static str {
         Note::Former => "former-name",
         Note::OtherLanguage => "other-language",
         Note::Ambiguous => "ambiguous",
+        Note::MixedScript => "mixed-script",
     }
 }
 
@@ -196,6 +197,10 @@ pub const RULES: &[(&str, &str)] = &[
         "A name that differs only in case, diacritics, dashes, quotes or spacing.",
     ),
     ("former-name", "A former or historical name."),
+    (
+        "mixed-script",
+        "A name spelt with look-alike letters of another script (Cyrillic а in Kаzakhstan).",
+    ),
     ("other-language", "The name in another language or script."),
     (
         "ambiguous",
@@ -226,6 +231,7 @@ pub fn reason(m: &Match) -> String {
         Note::Styling => format!("styling variant of {entity}{distance}"),
         Note::Former => format!("former name of {entity}{distance}"),
         Note::OtherLanguage => format!("name in another language of {entity}{distance}"),
+        Note::MixedScript => format!("mixed scripts: look-alike letters spelling {entity}"),
         Note::Ambiguous => {
             let list: Vec<String> = m
                 .candidates

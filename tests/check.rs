@@ -819,3 +819,22 @@ fn wrapped_names_are_reported_on_one_line() {
         "We met Kassym-Jomart\nTokayev today.\n"
     );
 }
+
+#[test]
+fn mixed_script_lookalikes_are_reported_not_rewritten() {
+    let dir = scratch("spoof");
+    // "Kаzakhstan" with a Cyrillic а (U+0430).
+    write(&dir, "a.txt", "Protests in K\u{0430}zakhstan today.\n");
+    let out = run(&dir, &["check", "--format", "short", "a.txt"]);
+    assert_eq!(
+        out.stdout,
+        "a.txt:1:13: K\u{0430}zakhstan -> Kazakhstan (mixed scripts: look-alike letters spelling country KZ)\n"
+    );
+    let out = run(&dir, &["check", "--write", "a.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("a.txt")).unwrap(),
+        "Protests in K\u{0430}zakhstan today.\n",
+        "a suggestion is not applied by --write: {}",
+        out.stderr
+    );
+}
