@@ -116,6 +116,67 @@ pub fn strip(key: &str) -> Option<String> {
     None
 }
 
+/// Titles and honorifics before a person's name, as name keys, longest first.
+const TITLES: &[&str] = &[
+    "un secretary general",
+    "secretary general",
+    "foreign minister",
+    "prime minister",
+    "vice president",
+    "crown prince",
+    "supreme leader",
+    "president",
+    "premier",
+    "chancellor",
+    "minister",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "emperor",
+    "sheikh",
+    "emir",
+    "sultan",
+    "general",
+    "marshal",
+    "senator",
+    "governor",
+    "mayor",
+    "pope",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sir",
+    "dame",
+    "президент",
+    "премьер министр",
+    "министр",
+    "генсек",
+    "président",
+    "presidente",
+    "präsident",
+    "bundeskanzler",
+    "kanzler",
+    "cumhurbaşkanı",
+];
+
+/// The key without a leading title or honorific ("President Tokayev", "Mr Borrell").
+pub fn strip_title(key: &str) -> Option<String> {
+    for t in TITLES {
+        let folded = crate::tokens::name_key(t);
+        if let Some(rest) = key
+            .strip_prefix(folded.as_str())
+            .and_then(|r| r.strip_prefix(' '))
+        {
+            if !rest.is_empty() {
+                return Some(rest.to_string());
+            }
+        }
+    }
+    None
+}
+
 /// Endings of Russian, Ukrainian and Central Asian patronymics, folded (Cyrillic and Latin).
 const PATRONYMIC_ENDINGS: &[&str] = &[
     "ович",
@@ -193,5 +254,14 @@ mod tests {
             Some("эмомали рахмон")
         );
         assert_eq!(strip_patronymic(&name_key("Vladimir Putin")), None);
+        assert_eq!(
+            strip_title(&name_key("President Tokayev")).as_deref(),
+            Some("tokayev")
+        );
+        assert_eq!(
+            strip_title(&name_key("Prime Minister Narendra Modi")).as_deref(),
+            Some("narendra modi")
+        );
+        assert_eq!(strip_title(&name_key("Presidential")), None);
     }
 }

@@ -887,6 +887,13 @@ impl Normalizer {
                 return r;
             }
         }
+        // A person's name with a title: "President Tokayev", "Mr Borrell".
+        if let Some(short) = crate::designators::strip_title(&key) {
+            let r = self.resolve_key(&short, short.clone());
+            if r.entity.as_ref().is_some_and(|e| e.kind == "person") {
+                return r;
+            }
+        }
         // A person's name with a patronymic: "Эмомали Шарипович Рахмон".
         if let Some(short) = crate::designators::strip_patronymic(&key) {
             let r = self.resolve_key(&short, short.clone());
