@@ -75,14 +75,15 @@ impl From<Decision> for Single {
     }
 }
 
-/// What is known of one word of text: the exact phase's result, and whether the word can
-/// start a variant.
+/// What is known of one word of text: the exact phase's result, and the variant phase's when
+/// it does not depend on the words around.
 struct ExactMemo {
     single: Single,
     /// Key-map states (index, fst node address and output) after the word and a space.
     continues: Box<[(u16, (usize, u64))]>,
-    /// The word starts no romanisation or misspelling, whatever follows it.
-    no_variant: bool,
+    /// The variant phase's one-word result, when no longer variant can start at the word and
+    /// its neighbours did not matter.
+    variant: Option<Single>,
 }
 
 impl Default for ExactMemo {
@@ -90,7 +91,7 @@ impl Default for ExactMemo {
         ExactMemo {
             single: Single::Nothing,
             continues: Box::new([]),
-            no_variant: false,
+            variant: None,
         }
     }
 }
@@ -102,6 +103,7 @@ pub struct Scanner {
     fuzzy: WordMap<(Vec<Hit>, u32)>,
     exact: WordMap<ExactMemo>,
     spans: WordMap<Single>,
+    translit: WordMap<Single>,
     buf: String,
 }
 
@@ -304,7 +306,7 @@ impl Normalizer {
         ExactMemo {
             single,
             continues: continues.into_boxed_slice(),
-            no_variant: false,
+            variant: None,
         }
     }
 
@@ -370,23 +372,59 @@ impl Normalizer {
         if crate::engine::has_cjk(word) {
             return None;
         }
-        if word.chars().count() < 4 || sc.exact.get(word).is_some_and(|m| m.no_variant) {
+        if word.chars().count() < 4 {
             return None;
+        }
+        match sc.exact.get(word).and_then(|m| m.variant.as_ref()) {
+            // A misspelling next to unknown capitalised words is part of a name (see below).
+            Some(Single::Report(m))
+                if m.kind == MatchKind::Fuzzy && inside_unknown_name(text, words, i) =>
+            {
+                return None
+            }
+            Some(Single::Report(m)) => {
+                let mut m = (**m).clone();
+                m.start = w.start;
+                m.end = w.end;
+                return Some((1, m));
+            }
+            Some(_) => return None,
+            None => {}
         }
         fold_word(text, w, &mut sc.buf);
         let folded = sc.buf.clone();
         if crate::dict::is_known_word(&folded) {
-            self.remember(sc, word);
+            self.remember(sc, word, Single::Nothing);
             return None;
         }
         // Skeleton walk: longest span of words whose skeleton is a key.
         let mut skel = String::new();
         skeleton_into(&folded, &mut skel);
         let mut best: Option<(usize, Vec<(u16, u64)>)> = None;
-        // Whether a multi-word skeleton key may continue after the first word.
-        let mut continues = false;
+        // Whether a multi-word skeleton key may continue after the first word, and the map
+        // states to continue from.
+        let mut states: Vec<(u16, (usize, u64))> = Vec::new();
         if !skel.is_empty() {
-            let mut parts: Vec<String> = vec![skel.clone()];
+            for (ixn, ix) in self.indexes.iter().enumerate() {
+                let mut cur = Cursor::new(ix.map(KeyMap::Skeleton));
+                if !cur.step(skel.as_bytes()) {
+                    continue;
+                }
+                if let Some(v) = cur.value() {
+                    match &mut best {
+                        Some((_, list)) => list.push((ixn as u16, v)),
+                        None => best = Some((1, vec![(ixn as u16, v)])),
+                    }
+                }
+                if cur.step(b" ") {
+                    states.push((ixn as u16, cur.state()));
+                }
+            }
+        }
+        let continues = !states.is_empty();
+        if continues {
+            // Skeletons of the following words, only now that a longer key is possible.
+            let mut parts: Vec<String> = Vec::new();
             let mut k = i + 1;
             while k < words.len() && k - i < MAX_VARIANT_WORDS && words[k].joins {
                 let mut f = String::new();
@@ -399,8 +437,9 @@ impl Normalizer {
                 parts.push(s);
                 k += 1;
             }
-            for (ixn, ix) in self.indexes.iter().enumerate() {
-                let mut cur = Cursor::new(ix.map(KeyMap::Skeleton));
+            for &(ixn, state) in &states {
+                let mut cur =
+                    Cursor::resume(self.indexes[ixn as usize].map(KeyMap::Skeleton), state);
                 for (n, p) in parts.iter().enumerate() {
                     if n > 0 && !cur.step(b" ") {
                         break;
@@ -408,16 +447,12 @@ impl Normalizer {
                     if !cur.step(p.as_bytes()) {
                         break;
                     }
-                    if n == 0 {
-                        let mut probe = Cursor::new(ix.map(KeyMap::Skeleton));
-                        continues |= probe.step(p.as_bytes()) && probe.step(b" ");
-                    }
                     if let Some(v) = cur.value() {
-                        let n = n + 1;
+                        let n = n + 2;
                         match &mut best {
-                            Some((bn, list)) if *bn == n => list.push((ixn as u16, v)),
+                            Some((bn, list)) if *bn == n => list.push((ixn, v)),
                             Some((bn, _)) if *bn > n => {}
-                            _ => best = Some((n, vec![(ixn as u16, v)])),
+                            _ => best = Some((n, vec![(ixn, v)])),
                         }
                     }
                 }
@@ -444,12 +479,31 @@ impl Normalizer {
                     })
             });
             if ok {
-                if let Decision::Report(mut m) =
-                    self.decide(span, &hits, MatchKind::Translit, 0, Context::Text)
-                {
+                // Decisions depend on the span's text only: memoised per span.
+                let single = match sc.translit.get(span) {
+                    Some(s) => s.clone(),
+                    None => {
+                        let s = Single::from(self.decide(
+                            span,
+                            &hits,
+                            MatchKind::Translit,
+                            0,
+                            Context::Text,
+                        ));
+                        if sc.translit.len() >= CACHE_LIMIT {
+                            sc.translit.clear();
+                        }
+                        sc.translit.insert(span.into(), s.clone());
+                        s
+                    }
+                };
+                if let Single::Report(mut m) = single {
+                    if n == 1 && !continues {
+                        self.remember(sc, word, Single::Report(m.clone()));
+                    }
                     m.start = w.start;
                     m.end = words[i + n - 1].end;
-                    return Some((n, m));
+                    return Some((n, *m));
                 }
             }
         }
@@ -465,17 +519,7 @@ impl Normalizer {
         };
         // A word inside a run of unknown capitalised words is part of a name we do not know
         // (Abdel Fattah el-Sisi): not a misspelling of a shorter name.
-        let unknown_cap = |k: usize| {
-            let ww = words[k];
-            let t = &text[ww.start..ww.end];
-            t.chars().next().is_some_and(char::is_uppercase) && {
-                let mut f = String::new();
-                fold_word(text, ww, &mut f);
-                !crate::dict::is_known_word(&f)
-            }
-        };
-        let inside_name = (w.tight && i > 0 && unknown_cap(i - 1))
-            || (i + 1 < words.len() && words[i + 1].tight && unknown_cap(i + 1));
+        let inside_name = inside_unknown_name(text, words, i);
         if max > 0 && cased && !inside_name {
             // Running text corrects towards English or language-neutral names unless another
             // output language is named.
@@ -502,6 +546,9 @@ impl Normalizer {
                 if let Decision::Report(mut m) =
                     self.decide(word, &hits, MatchKind::Fuzzy, d, Context::Text)
                 {
+                    if !continues {
+                        self.remember(sc, word, Single::Report(Box::new(m.clone())));
+                    }
                     m.start = w.start;
                     m.end = w.end;
                     return Some((1, m));
@@ -509,14 +556,15 @@ impl Normalizer {
             }
         }
         if !continues && !inside_name {
-            self.remember(sc, word);
+            self.remember(sc, word, Single::Nothing);
         }
         None
     }
 
-    fn remember(&self, sc: &mut Scanner, word: &str) {
+    /// Memoises the variant phase's one-word result for `word`.
+    fn remember(&self, sc: &mut Scanner, word: &str, result: Single) {
         match sc.exact.get_mut(word) {
-            Some(m) => m.no_variant = true,
+            Some(m) => m.variant = Some(result),
             None => {
                 if sc.exact.len() >= CACHE_LIMIT {
                     sc.exact.clear();
@@ -524,13 +572,29 @@ impl Normalizer {
                 sc.exact.insert(
                     word.into(),
                     ExactMemo {
-                        no_variant: true,
+                        variant: Some(result),
                         ..ExactMemo::default()
                     },
                 );
             }
         }
     }
+}
+
+/// True when word `i` stands in one phrase with an unknown capitalised word before or after it
+/// (`Abdel Fattah el-Sisi`): it is then part of a name the tables do not know.
+fn inside_unknown_name(text: &str, words: &[Word], i: usize) -> bool {
+    let unknown_cap = |k: usize| {
+        let ww = words[k];
+        let t = &text[ww.start..ww.end];
+        t.chars().next().is_some_and(char::is_uppercase) && {
+            let mut f = String::new();
+            fold_word(text, ww, &mut f);
+            !crate::dict::is_known_word(&f)
+        }
+    };
+    (words[i].tight && i > 0 && unknown_cap(i - 1))
+        || (i + 1 < words.len() && words[i + 1].tight && unknown_cap(i + 1))
 }
 
 /// Rewrites `text` with the replacements of `matches` accepted by `apply_fix`.
