@@ -52,7 +52,55 @@ impl Hasher for WordHasher {
     }
 }
 
-type WordMap<V> = HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>;
+type WordMap<V> = HashMap<WordKey, V, BuildHasherDefault<WordHasher>>;
+
+/// A cache key: the text of a word or short span, stored inline when it is short (most are),
+/// so that a lookup compares bytes in the table itself instead of following a pointer.
+#[derive(Clone, PartialEq, Eq)]
+enum WordKey {
+    Inline { len: u8, bytes: [u8; 22] },
+    Heap(Box<str>),
+}
+
+impl WordKey {
+    fn as_str(&self) -> &str {
+        match self {
+            // SAFETY: `bytes[..len]` is a copy of a whole `&str` (see `From<&str>`), so it is
+            // valid UTF-8; this runs on every probe, where validating again would cost.
+            WordKey::Inline { len, bytes } => unsafe {
+                std::str::from_utf8_unchecked(&bytes[..*len as usize])
+            },
+            WordKey::Heap(s) => s,
+        }
+    }
+}
+
+impl From<&str> for WordKey {
+    fn from(s: &str) -> WordKey {
+        if s.len() <= 22 {
+            let mut bytes = [0u8; 22];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            WordKey::Inline {
+                len: s.len() as u8,
+                bytes,
+            }
+        } else {
+            WordKey::Heap(s.into())
+        }
+    }
+}
+
+impl std::hash::Hash for WordKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl std::borrow::Borrow<str> for WordKey {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
 
 /// What the exact phase found for a word as a one-word name.
 #[derive(Clone)]
