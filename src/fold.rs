@@ -22,6 +22,9 @@ pub fn is_invisible(c: char) -> bool {
 
 /// True for apostrophe-like characters, all folded to `'`.
 pub fn is_apostrophe(c: char) -> bool {
+    if c.is_ascii() {
+        return c == '\'' || c == '`';
+    }
     matches!(
         c,
         '\'' | '\u{2019}'

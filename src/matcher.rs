@@ -152,6 +152,8 @@ pub struct Scanner {
     exact: WordMap<ExactMemo>,
     spans: WordMap<Single>,
     translit: WordMap<Single>,
+    /// The memoised variant result of the word the exact phase looked at last.
+    variant_hint: Option<Single>,
     buf: String,
 }
 
@@ -233,6 +235,7 @@ impl Normalizer {
         i: usize,
         sc: &mut Scanner,
     ) -> Option<(usize, Decision)> {
+        sc.variant_hint = None;
         let w = words[i];
         let word = &text[w.start..w.end];
         let lower = word.as_bytes()[0].is_ascii_lowercase()
@@ -242,19 +245,20 @@ impl Normalizer {
         if lower && !self.may_start_word(text, w, lower, &mut sc.buf).0 {
             return None;
         }
-        if !sc.exact.contains_key(word) {
-            let (may, h) = self.may_start_word(text, w, lower, &mut sc.buf);
-            let memo = if may {
-                self.first_word(text, w, lower, h, &mut sc.buf)
+        if sc.exact.len() >= CACHE_LIMIT {
+            sc.exact.clear();
+        }
+        let buf = &mut sc.buf;
+        // One lookup: the key of a short word is built without allocating.
+        let memo = sc.exact.entry(WordKey::from(word)).or_insert_with(|| {
+            let (may, h) = self.may_start_word(text, w, lower, buf);
+            if may {
+                self.first_word(text, w, lower, h, buf)
             } else {
                 ExactMemo::default()
-            };
-            if sc.exact.len() >= CACHE_LIMIT {
-                sc.exact.clear();
             }
-            sc.exact.insert(word.into(), memo);
-        }
-        let memo = &sc.exact[word];
+        });
+        sc.variant_hint = memo.variant.clone();
         if !memo.continues.is_empty() {
             if let Some((n, values)) = self.continue_name(text, words, i, &memo.continues) {
                 let span = &text[w.start..words[i + n - 1].end];
@@ -423,7 +427,8 @@ impl Normalizer {
         if word.chars().count() < 4 {
             return None;
         }
-        match sc.exact.get(word).and_then(|m| m.variant.as_ref()) {
+        // The exact phase just looked this word's memo up and left its variant result here.
+        match sc.variant_hint.take().as_ref() {
             // A misspelling next to unknown capitalised words is part of a name (see below).
             Some(Single::Report(m))
                 if m.kind == MatchKind::Fuzzy && inside_unknown_name(text, words, i) =>
