@@ -165,7 +165,8 @@ enum Command {
     Csv(csv::CsvArgs),
     /// Report variant and misspelt names in files, with line:column, evidence and fixes.
     Check(check::CheckArgs),
-    /// List the loaded tables, or check user tables (`tables check FILE...`).
+    /// List the loaded tables, check user tables (`tables check FILE...`), or fold reviewed CSV
+    /// decisions into a table (`tables fold DECISIONS --into TABLE`).
     Tables(tables::TablesArgs),
     /// Language server on standard input and output (diagnostics, quick fixes, hover).
     Lsp(lsp::LspArgs),
