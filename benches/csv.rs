@@ -6,31 +6,15 @@
 //! a baseline in the same run: a Python 3 script mapping the two columns through a dictionary
 //! of the exact aliases of the default tables (alias -> canonical name).
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{median, wait_sampling_peak, Rng};
 use normalize::{Normalizer, Options};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v[v.len() / 2]
-}
 
 /// Runs a command to completion, sampling its peak memory (VmHWM, kB).
 fn timed(cmd: &mut Command) -> (Duration, u64) {
@@ -39,21 +23,7 @@ fn timed(cmd: &mut Command) -> (Duration, u64) {
         .stderr(Stdio::piped());
     let t = Instant::now();
     let mut child = cmd.spawn().expect("spawn");
-    let pid = child.id();
-    let mut peak = 0;
-    loop {
-        if let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-            for l in s.lines() {
-                if let Some(v) = l.strip_prefix("VmHWM:") {
-                    peak = peak.max(v.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0));
-                }
-            }
-        }
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    let peak = wait_sampling_peak(&mut child);
     let elapsed = t.elapsed();
     let out = child.wait_with_output().unwrap();
     assert!(

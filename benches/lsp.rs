@@ -7,26 +7,15 @@
 //! version: the whole round trip (JSON-RPC framing, edit, re-check of the document, position
 //! conversion, serialisation). Target: median under 50 ms.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
+use common::Rng;
 use serde_json::{json, Value};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 const NAMES: &[&str] = &[
     "Kazakhstan",

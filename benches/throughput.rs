@@ -8,30 +8,14 @@
 //!    to first output (`echo x | normalize`).
 //! 4. A user table of 1,000,000 aliases: first compile, then cached opens (time, peak memory).
 
+mod common;
+
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use aho_corasick::{AhoCorasick, MatchKind};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v[v.len() / 2]
-}
+use common::{median, wait_sampling_peak, Rng};
 
 fn read_names(path: &str, col: usize, limit: usize) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap();
@@ -196,7 +180,6 @@ fn run_binary(args: &[&str], input: &[u8], env: &[(&str, &std::path::Path)]) -> 
     }
     let t = Instant::now();
     let mut child = cmd.spawn().unwrap();
-    let pid = child.id();
     let mut stdin = child.stdin.take().unwrap();
     let input = input.to_vec();
     let writer = std::thread::spawn(move || {
@@ -214,20 +197,7 @@ fn run_binary(args: &[&str], input: &[u8], env: &[(&str, &std::path::Path)]) -> 
         }
         first
     });
-    let mut peak = 0;
-    loop {
-        if let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-            for l in s.lines() {
-                if let Some(v) = l.strip_prefix("VmHWM:") {
-                    peak = peak.max(v.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0));
-                }
-            }
-        }
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    let peak = wait_sampling_peak(&mut child);
     let elapsed = t.elapsed();
     writer.join().unwrap();
     let _ = reader.join().unwrap();

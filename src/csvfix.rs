@@ -1302,15 +1302,15 @@ fn candidates_text(c: &[Candidate]) -> String {
         .join(" | ")
 }
 
-/// The `--report` TSV: `value count status canonical id type match score candidates`.
-pub fn write_report(values: &[ValueReport], out: &mut impl Write) -> io::Result<()> {
-    writeln!(
-        out,
-        "value\tcount\tstatus\tcanonical\tid\ttype\tmatch\tscore\tcandidates"
-    )?;
-    for v in values {
+/// The nine cells every report row starts with, tab-separated: `value count status canonical id
+/// type match score candidates` (`canonical` is the proposal in a `--propose` file).
+struct FindingCells<'a>(&'a ValueReport);
+
+impl std::fmt::Display for FindingCells<'_> {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
         let f = &v.finding;
-        writeln!(
+        write!(
             out,
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.2}\t{}",
             tsv_escape(&f.value),
@@ -1322,7 +1322,18 @@ pub fn write_report(values: &[ValueReport], out: &mut impl Write) -> io::Result<
             f.how,
             f.score,
             tsv_escape(&candidates_text(&f.candidates))
-        )?;
+        )
+    }
+}
+
+/// The `--report` TSV: `value count status canonical id type match score candidates`.
+pub fn write_report(values: &[ValueReport], out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "value\tcount\tstatus\tcanonical\tid\ttype\tmatch\tscore\tcandidates"
+    )?;
+    for v in values {
+        writeln!(out, "{}", FindingCells(v))?;
     }
     Ok(())
 }
@@ -1336,20 +1347,11 @@ pub fn write_proposals(values: &[ValueReport], out: &mut impl Write) -> io::Resu
         "value\tcount\tstatus\tproposal\tid\ttype\tmatch\tscore\tcandidates\tdecision"
     )?;
     for v in values {
-        let f = &v.finding;
-        let proposal = matches!(f.status, Status::Fixed | Status::Undecided);
+        let proposal = matches!(v.finding.status, Status::Fixed | Status::Undecided);
         writeln!(
             out,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.2}\t{}\t{}",
-            tsv_escape(&f.value),
-            v.count,
-            f.status.as_str(),
-            tsv_escape(&f.canonical),
-            tsv_escape(&f.id),
-            f.kind,
-            f.how,
-            f.score,
-            tsv_escape(&candidates_text(&f.candidates)),
+            "{}\t{}",
+            FindingCells(v),
             if proposal { "accept" } else { "" }
         )?;
     }

@@ -521,10 +521,9 @@ impl Normalizer {
                     return false;
                 }
                 let r = ix.row(a.row);
-                r.name == span && r.flags & (flag::FORMER | flag::NEVER) == 0 && r.lang.is_empty()
-                    || (r.name == span
-                        && r.flags & flag::FORMER == 0
-                        && lang_has(r.lang, &self.opts.lang))
+                r.name == span
+                    && r.flags & (flag::FORMER | flag::NEVER) == 0
+                    && (r.lang.is_empty() || lang_has(r.lang, &self.opts.lang))
             });
             if correct {
                 return Decision::Leave;
@@ -538,8 +537,9 @@ impl Normalizer {
             });
         }
         if variant {
-            // Near a protected word is not the protected word: those hits simply do not count.
-            infos.retain(|h| h.flags & flag::NEVER == 0);
+            // Near a protected word is not the protected word: those hits do not count; nor do
+            // targets that are not to be matched loosely, or acronyms.
+            infos.retain(|h| h.flags & (flag::NEVER | flag::NOFUZZY) == 0 && !is_acronym(h.text));
         } else if infos.iter().any(|h| h.flags & flag::NEVER != 0) {
             return Decision::Leave;
         }
@@ -549,9 +549,6 @@ impl Normalizer {
         }
         if let Some(t) = self.opts.only_type {
             infos.retain(|h| h.kind == t);
-        }
-        if variant {
-            infos.retain(|h| h.flags & flag::NOFUZZY == 0 && !is_acronym(h.text));
         }
         if kind == MatchKind::Fuzzy && ctx == Context::Text {
             // A known name followed by more letters is a derived word (Moldovan, Kazakhstani),

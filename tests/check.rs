@@ -2,64 +2,29 @@
 //! walk, configuration discovery, inline directives, `--changed`, and prose-aware input.
 //! Every test runs the real binary in its own directory with its own table cache.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use common::{read_string as read, write, Output};
+
 /// A fresh, empty directory unique to one test (and to this test process).
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("normalize-check-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join(".cache")).expect("create scratch dir");
-    dir
-}
-
-struct Output {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+    common::scratch("check", ".cache", name)
 }
 
 /// Runs `normalize args` in `dir` with `input` on standard input, without a terminal.
 fn run_env(dir: &Path, args: &[&str], input: &str, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_normalize"));
+    let mut cmd = common::normalize_in(dir, ".cache");
     cmd.args(args)
-        .current_dir(dir)
-        .env("NORMALIZE_CACHE_DIR", dir.join(".cache"))
         .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("spawn normalize");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.as_bytes().to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait for normalize");
-    writer.join().unwrap();
-    Output {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
+        .envs(env.iter().copied());
+    common::run_text(&mut cmd, input.as_bytes())
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     run_env(dir, args, "", &[])
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).expect("write test file");
-}
-
-fn read(dir: &Path, name: &str) -> String {
-    std::fs::read_to_string(dir.join(name)).unwrap()
 }
 
 fn git(dir: &Path, args: &[&str]) {

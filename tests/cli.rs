@@ -1,48 +1,22 @@
 //! End-to-end tests of the `normalize` binary: the text filter, `lookup`, user tables and the
 //! table cache. Every test runs the real binary with its own cache directory and work directory.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
+
+use common::{write, Output};
 
 /// A fresh, empty directory unique to one test (and to this test process).
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("normalize-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("cache")).expect("create scratch dir");
-    dir
-}
-
-struct Output {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+    common::scratch("cli", "cache", name)
 }
 
 /// Runs `normalize args` in `dir` (cache in `dir/cache`) with `input` on standard input.
 fn run_in(dir: &Path, args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_normalize"))
-        .args(args)
-        .current_dir(dir)
-        .env("NORMALIZE_CACHE_DIR", dir.join("cache"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn normalize");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    // The binary may exit without reading its input (errors, NAME arguments): ignore EPIPE.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait for normalize");
-    writer.join().unwrap();
-    Output {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
+    common::run_text(common::normalize_in(dir, "cache").args(args), input)
 }
 
 /// Runs the filter on `input` and returns its output, asserting success and a quiet stderr.
@@ -56,10 +30,6 @@ fn filter(dir: &Path, args: &[&str], input: &str) -> String {
     );
     assert_eq!(out.stderr, "", "normalize {args:?} wrote to stderr");
     out.stdout
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).expect("write test file");
 }
 
 /// Lookup rows (TSV, header checked and removed), split into columns.
@@ -227,9 +197,7 @@ fn filter_leaves_false_friends_alone() {
 #[test]
 fn filter_exits_quietly_on_broken_pipe() {
     let d = scratch("filter-broken-pipe");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_normalize"))
-        .current_dir(&d)
-        .env("NORMALIZE_CACHE_DIR", d.join("cache"))
+    let mut child = common::normalize_in(&d, "cache")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

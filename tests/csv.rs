@@ -1,16 +1,16 @@
 //! End-to-end tests of `normalize csv`: every test runs the real binary with its own cache
 //! directory and work directory.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use common::{read_bytes as read, write};
+
 /// A fresh, empty directory unique to one test (and to this test process).
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("normalize-csv-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("cache")).expect("create scratch dir");
-    dir
+    common::scratch("csv", "cache", name)
 }
 
 struct Out {
@@ -31,35 +31,12 @@ impl Out {
 
 /// Runs `normalize args` in `dir` (cache in `dir/cache`) with `input` on standard input.
 fn run(dir: &Path, args: &[&str], input: &[u8]) -> Out {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_normalize"))
-        .args(args)
-        .current_dir(dir)
-        .env("NORMALIZE_CACHE_DIR", dir.join("cache"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn normalize");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait for normalize");
-    writer.join().unwrap();
+    let (out, _) = common::pipe(common::normalize_in(dir, "cache").args(args), input);
     Out {
         code: out.status.code(),
         stdout: out.stdout,
         stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
     }
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) {
-    std::fs::write(dir.join(name), bytes).expect("write test file");
-}
-
-fn read(dir: &Path, name: &str) -> Vec<u8> {
-    std::fs::read(dir.join(name)).expect("read test file")
 }
 
 /// TSV rows (header first) of a file.

@@ -2,27 +2,18 @@
 //! binary: precision and recall of `normalize lookup` on variant -> canonical pairs, per type
 //! and kind; zero rewrites of the never-rewrite strings; the clean text byte-identical.
 
-use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
+use std::collections::BTreeMap;
+
+/// Runs `normalize args` with `input` on standard input (shared table cache), asserting that
+/// it read all its input and succeeded; returns its standard output.
 fn run(args: &[&str], input: &[u8]) -> Vec<u8> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_normalize"))
-        .args(args)
-        .env(
-            "NORMALIZE_CACHE_DIR",
-            std::env::temp_dir().join("normalize-test-cache"),
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn normalize");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
+    let (out, wrote) = common::pipe(
+        common::normalize(std::env::temp_dir().join("normalize-test-cache")).args(args),
+        input,
+    );
+    wrote.unwrap();
     assert!(
         out.status.success(),
         "normalize {args:?} failed: {}",

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+mod common;
+
 const TIMEOUT: Duration = Duration::from_secs(30);
 
 const DRAFT: &str =
@@ -17,10 +19,7 @@ const DRAFT: &str =
 
 /// A fresh, empty directory unique to one test (and to this test process).
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("normalize-lsp-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("cache")).expect("create scratch dir");
-    dir
+    common::scratch("lsp", "cache", name)
 }
 
 fn file_uri(path: &Path) -> String {
@@ -37,10 +36,8 @@ struct Client {
 
 impl Client {
     fn start(dir: &Path) -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_normalize"))
+        let mut child = common::normalize_in(dir, "cache")
             .arg("lsp")
-            .current_dir(dir)
-            .env("NORMALIZE_CACHE_DIR", dir.join("cache"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
