@@ -456,34 +456,28 @@ impl Decisions {
                         kind: get(ct).to_string(),
                     }
                 }
-                d => {
-                    let entity = nz
-                        .indexes()
-                        .iter()
-                        .find_map(|ix| ix.entity_by_id(d).map(|e| ix.entity(e).kind));
-                    match entity {
-                        Some(kind) => Choice::Write {
-                            canonical: nz.canonical(d, &nz.options().lang),
-                            id: d.to_string(),
-                            kind: crate::table::TYPES[kind as usize].to_string(),
-                        },
-                        None => {
-                            let r = nz.resolve(d);
-                            match r.entity.filter(|e| e.canonical == d) {
-                                Some(e) => Choice::Write {
-                                    canonical: d.to_string(),
-                                    id: e.id,
-                                    kind: e.kind.to_string(),
-                                },
-                                None => Choice::Write {
-                                    canonical: d.to_string(),
-                                    id: String::new(),
-                                    kind: String::new(),
-                                },
-                            }
+                d => match nz.entity_type(d) {
+                    Some(kind) => Choice::Write {
+                        canonical: nz.canonical(d, &nz.options().lang),
+                        id: d.to_string(),
+                        kind: kind.to_string(),
+                    },
+                    None => {
+                        let r = nz.resolve(d);
+                        match r.entity.filter(|e| e.canonical == d) {
+                            Some(e) => Choice::Write {
+                                canonical: d.to_string(),
+                                id: e.id,
+                                kind: e.kind.to_string(),
+                            },
+                            None => Choice::Write {
+                                canonical: d.to_string(),
+                                id: String::new(),
+                                kind: String::new(),
+                            },
                         }
                     }
-                }
+                },
             };
             if let Some(old) = map.insert(value.clone(), choice.clone()) {
                 if old != choice {

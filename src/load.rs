@@ -15,9 +15,6 @@ use crate::table::{parse, TableError};
 
 static DEFAULT_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.idx"));
 
-/// Counts of the embedded default tables, as compiled.
-pub const DEFAULT_STATS: &str = env!("NORMALIZE_DEFAULT_STATS");
-
 /// Problems loading a table.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -71,21 +68,6 @@ pub fn cache_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(d).join("normalize"));
     }
     std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("normalize"))
-}
-
-/// Reads and validates a table file, returning its rows.
-pub fn read_table(path: &Path) -> Result<(Vec<u8>, Vec<crate::table::Row>), LoadError> {
-    let label = path.display().to_string();
-    let bytes = fs::read(path).map_err(|source| LoadError::Io {
-        path: label.clone(),
-        err: source,
-    })?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| LoadError::Encoding {
-        path: label.clone(),
-        offset: e.valid_up_to(),
-    })?;
-    let rows = parse(&label, text)?;
-    Ok((bytes, rows))
 }
 
 /// Loads a user table: from the cache when its content was compiled before, else compiled now

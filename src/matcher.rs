@@ -512,13 +512,7 @@ impl Normalizer {
             }
         }
         if let Some((n, vals)) = best {
-            let mut hits = Vec::new();
-            let mut list = Vec::new();
-            for (ixn, v) in vals {
-                list.clear();
-                self.indexes[ixn as usize].postings(v, &mut list);
-                hits.extend(list.iter().map(|&a| Hit { ix: ixn, alias: a }));
-            }
+            let hits = self.hits_of(&vals);
             let span = &text[w.start..words[i + n - 1].end];
             // Every word of a multi-word span that differs from the alias must not be a known word.
             let ok = (1..n).all(|k| {

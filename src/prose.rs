@@ -475,6 +475,17 @@ fn is_url_char(c: char) -> bool {
     !(c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '`'))
 }
 
+/// The end of the URL that starts at byte `p`: its run of URL characters, without trailing
+/// punctuation.
+fn url_end(text: &str, p: usize) -> usize {
+    let rest = &text[p..];
+    let len = rest
+        .char_indices()
+        .find(|&(_, c)| !is_url_char(c))
+        .map_or(rest.len(), |(i, _)| i);
+    p + trim_url_end(&rest[..len])
+}
+
 /// Trims trailing punctuation that ends a sentence rather than the URL; closing brackets only
 /// when unbalanced within the URL.
 fn trim_url_end(s: &str) -> usize {
@@ -518,12 +529,7 @@ fn urls(text: &str, out: &mut Vec<Range<usize>>) {
         if s == p {
             continue;
         }
-        let rest = &text[p..];
-        let len = rest
-            .char_indices()
-            .find(|&(_, c)| !is_url_char(c))
-            .map_or(rest.len(), |(i, _)| i);
-        let end = p + trim_url_end(&rest[..len]);
+        let end = url_end(text, p);
         if end > p + 3 {
             out.push(s..end);
         }
@@ -533,12 +539,7 @@ fn urls(text: &str, out: &mut Vec<Range<usize>>) {
         if p > 0 && (b[p - 1].is_ascii_alphanumeric() || matches!(b[p - 1], b'/' | b'.' | b'@')) {
             continue;
         }
-        let rest = &text[p..];
-        let len = rest
-            .char_indices()
-            .find(|&(_, c)| !is_url_char(c))
-            .map_or(rest.len(), |(i, _)| i);
-        let end = p + trim_url_end(&rest[..len]);
+        let end = url_end(text, p);
         if end > p + 5 {
             out.push(p..end);
         }

@@ -462,32 +462,29 @@ fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }
 
+/// Standard input, named by `--stdin-filename` when given.
+fn stdin_input(args: &CheckArgs) -> Input {
+    Input {
+        file: None,
+        name: args
+            .stdin_filename
+            .as_ref()
+            .map_or("<stdin>".to_string(), |p| p.display().to_string()),
+        path: args.stdin_filename.clone(),
+        explicit: true,
+    }
+}
+
 /// Expands the paths into inputs, walking directories. Errors are printed and counted.
 fn inputs(args: &CheckArgs, errors: &mut usize) -> Vec<Input> {
     if args.paths.is_empty() {
-        return vec![Input {
-            file: None,
-            name: args
-                .stdin_filename
-                .as_ref()
-                .map_or("<stdin>".to_string(), |p| p.display().to_string()),
-            path: args.stdin_filename.clone(),
-            explicit: true,
-        }];
+        return vec![stdin_input(args)];
     }
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for p in &args.paths {
         if p.as_os_str() == "-" {
-            out.push(Input {
-                file: None,
-                name: args
-                    .stdin_filename
-                    .as_ref()
-                    .map_or("<stdin>".to_string(), |p| p.display().to_string()),
-                path: args.stdin_filename.clone(),
-                explicit: true,
-            });
+            out.push(stdin_input(args));
             continue;
         }
         if let Err(e) = fs::metadata(p) {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use normalize::load::{load_table, DEFAULT_STATS};
+use normalize::load::load_table;
 
 use super::TableArgs;
 
@@ -58,7 +58,6 @@ fn list(tables: &TableArgs) -> Result<u8> {
         let (_, s) = load_table(t)?;
         println!("{}\t{}\t{}\t{}", t.display(), s.entities, s.rows, s.aliases);
     }
-    let _ = DEFAULT_STATS;
     Ok(0)
 }
 
