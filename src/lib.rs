@@ -17,6 +17,7 @@ pub mod index;
 pub mod load;
 pub mod lsp;
 pub mod matcher;
+pub mod memo;
 pub mod position;
 pub mod prose;
 pub mod report;

@@ -6,11 +6,10 @@
 //! 2. variant phase, for capitalised words that are not known English words: the longest span
 //!    whose romanisation skeleton is a key, else one word within the edit-distance budget.
 //!
-//! Words that cannot start a variant are remembered in a [`Scanner`]'s cache, so the common
-//! capitalised words of a text are judged once.
-
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+//! Words are taken from the tokenizer into a small window, so that they stay in cache however
+//! long the text. What each word gives alone (its exact and variant results, the key-map states
+//! after it), each multi-word walk step and each span's decision are memoised in a
+//! [`Scanner`]'s tables, so the words of a text that recur are judged once.
 
 use crate::engine::{
     fuzzy_budget, Context, Decision, Fix, Hit, Match, MatchKind, Normalizer, SAFE_FUZZY_MIN_LEN,
@@ -18,89 +17,20 @@ use crate::engine::{
 use crate::fold::fold_into;
 use crate::index::layout::{ascii_word_hash, word_hash};
 use crate::index::{Cursor, KeyMap};
-use crate::tokens::{for_each_word, Word};
+use crate::memo::WordTable;
+use crate::tokens::{Tokens, Word};
 use crate::translit::skeleton_into;
 
 /// Longest number of words in a name.
 const MAX_WORDS: usize = 8;
 /// Longest number of words tried in the variant phase.
 const MAX_VARIANT_WORDS: usize = 4;
+/// Words held at once while scanning.
+const WINDOW: usize = 512;
+/// Words kept ahead of the current one: enough for the longest name and the word after it.
+const LOOKAHEAD: usize = MAX_WORDS + 2;
 /// Cached words before the cache is cleared (bounds memory on endless input).
 const CACHE_LIMIT: usize = 200_000;
-
-/// A small fast hasher for the per-stream word caches (keys are short words from the text).
-#[derive(Default, Clone, Copy)]
-pub struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let x = u64::from_le_bytes(c.try_into().unwrap());
-            h = (h.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        for &b in chunks.remainder() {
-            h = (h.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        self.0 = h;
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type WordMap<V> = HashMap<WordKey, V, BuildHasherDefault<WordHasher>>;
-
-/// A cache key: the text of a word or short span, stored inline when it is short (most are),
-/// so that a lookup compares bytes in the table itself instead of following a pointer.
-#[derive(Clone, PartialEq, Eq)]
-enum WordKey {
-    Inline { len: u8, bytes: [u8; 22] },
-    Heap(Box<str>),
-}
-
-impl WordKey {
-    fn as_str(&self) -> &str {
-        match self {
-            // SAFETY: `bytes[..len]` is a copy of a whole `&str` (see `From<&str>`), so it is
-            // valid UTF-8; this runs on every probe, where validating again would cost.
-            WordKey::Inline { len, bytes } => unsafe {
-                std::str::from_utf8_unchecked(&bytes[..*len as usize])
-            },
-            WordKey::Heap(s) => s,
-        }
-    }
-}
-
-impl From<&str> for WordKey {
-    fn from(s: &str) -> WordKey {
-        if s.len() <= 22 {
-            let mut bytes = [0u8; 22];
-            bytes[..s.len()].copy_from_slice(s.as_bytes());
-            WordKey::Inline {
-                len: s.len() as u8,
-                bytes,
-            }
-        } else {
-            WordKey::Heap(s.into())
-        }
-    }
-}
-
-impl std::hash::Hash for WordKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
-    }
-}
-
-impl std::borrow::Borrow<str> for WordKey {
-    fn borrow(&self) -> &str {
-        self.as_str()
-    }
-}
 
 /// What the exact phase found for a word as a one-word name.
 #[derive(Clone)]
@@ -123,43 +53,143 @@ impl From<Decision> for Single {
     }
 }
 
-/// What is known of one word of text: the exact phase's result, and the variant phase's when
-/// it does not depend on the words around.
-struct ExactMemo {
-    single: Single,
-    /// Key-map states (index, fst node address and output) after the word and a space.
-    continues: Box<[(u16, (usize, u64))]>,
-    /// The variant phase's one-word result, when no longer variant can start at the word and
-    /// its neighbours did not matter.
-    variant: Option<Single>,
-}
+/// A one-word result held in a memo: nothing, leave, or a finding in the scanner's list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Code(u32);
 
-impl Default for ExactMemo {
+impl Default for Code {
     fn default() -> Self {
-        ExactMemo {
-            single: Single::Nothing,
-            continues: Box::new([]),
-            variant: None,
-        }
+        Code::NOTHING
     }
 }
+
+impl Code {
+    const NOTHING: Code = Code(0);
+    const LEAVE: Code = Code(1);
+}
+
+/// What is known of one word of text: the exact phase's result, and the variant phase's when
+/// it does not depend on the words around. Small, so that the memo stays in cache.
+#[derive(Clone, Copy, Default)]
+struct ExactMemo {
+    /// The exact phase's fields (`single`, `continues`) are filled in.
+    ready: bool,
+    /// Whether the folded word is a known English word: 0 not looked up yet, 1 no, 2 yes.
+    known: u8,
+    single: Code,
+    /// Index plus one, in the scanner's list, of the key-map states after the word and a
+    /// space (from which a longer name may continue); zero when there are none.
+    continues: u32,
+    /// The variant phase's one-word result, when no longer variant can start at the word and
+    /// its neighbours did not matter.
+    variant: Option<Code>,
+    /// Index plus one of the word's [`Facts`] in the scanner's list; zero until needed.
+    facts: u32,
+}
+
+/// What the variant phase knows of a word alone, whatever its neighbours.
+#[derive(Clone, Copy)]
+struct Facts {
+    /// The word may be a variant: capitalised (or of another script when an output language
+    /// is named), not Han, kana or Hangul, four letters or more, and not a known word.
+    candidate: bool,
+    cased: bool,
+    /// Characters in the folded word.
+    len: usize,
+    /// The decision for the word's skeleton as a one-word name.
+    skeleton: Code,
+    /// Index plus one of the skeleton-map states after the word and a space; zero for none.
+    states: u32,
+    /// The edit-distance decision, once asked for.
+    fuzzy: Option<Code>,
+}
+
+/// A memoised step of a key-map walk by one word (see [`Normalizer::step`]).
+#[derive(Clone, Copy)]
+struct Step {
+    /// Index plus one of the key values completed, in the scanner's list; zero for none.
+    values: u32,
+    /// Index plus one of the states after the word and a space; zero for none.
+    next: u32,
+}
+
+/// Key-map states: index, and fst node address and output.
+type States = Box<[(u16, (usize, u64))]>;
 
 /// Reusable scanning state: buffers and the per-stream caches of words already judged.
 #[derive(Default)]
 pub struct Scanner {
     words: Vec<Word>,
-    fuzzy: WordMap<(Vec<Hit>, u32)>,
-    exact: WordMap<ExactMemo>,
-    spans: WordMap<Single>,
-    translit: WordMap<Single>,
+    fuzzy: WordTable<(Vec<Hit>, u32)>,
+    exact: WordTable<ExactMemo>,
+    /// The findings, key-map states and facts the memos of `exact` refer to.
+    found: Vec<Match>,
+    states: Vec<States>,
+    facts: Vec<Facts>,
+    /// Walks of the key maps by one word after a first word, and their key values.
+    steps: WordTable<Step>,
+    values: Vec<Box<[(u16, u64)]>>,
+    /// Decisions of multi-word spans, exact and by skeleton.
+    spans: WordTable<Single>,
+    translit: WordTable<Single>,
     /// The memoised variant result of the word the exact phase looked at last.
-    variant_hint: Option<Single>,
+    variant_hint: Option<Code>,
     buf: String,
 }
 
 impl Scanner {
     pub fn new() -> Scanner {
         Scanner::default()
+    }
+
+    /// Empties the word memo when it is full (bounds memory on endless input).
+    fn bound_exact(&mut self) {
+        if self.exact.len() + self.steps.len() >= CACHE_LIMIT {
+            self.exact.clear();
+            self.found.clear();
+            self.states.clear();
+            self.facts.clear();
+            self.steps.clear();
+            self.values.clear();
+        }
+    }
+
+    fn code(found: &mut Vec<Match>, s: Single) -> Code {
+        match s {
+            Single::Nothing => Code::NOTHING,
+            Single::Leave => Code::LEAVE,
+            Single::Report(m) => {
+                found.push(*m);
+                Code(found.len() as u32 + 1)
+            }
+        }
+    }
+
+    fn keep_states(states: &mut Vec<States>, s: States) -> u32 {
+        if s.is_empty() {
+            0
+        } else {
+            states.push(s);
+            states.len() as u32
+        }
+    }
+
+    fn decision(&self, c: Code) -> Decision {
+        match c {
+            Code::NOTHING => Decision::NoMatch,
+            Code::LEAVE => Decision::Leave,
+            Code(n) => Decision::Report(self.found[n as usize - 2].clone()),
+        }
+    }
+}
+
+/// The memo hash of a word: the tokenizer's folded hash for plain words, else one of its bytes.
+#[inline]
+fn memo_hash(text: &str, w: Word) -> u64 {
+    if w.plain {
+        w.hash
+    } else {
+        word_hash(&text.as_bytes()[w.start..w.end])
     }
 }
 
@@ -177,12 +207,33 @@ impl Normalizer {
 
     /// As [`Normalizer::find`], reusing a scanner across calls (streams, editors).
     pub fn find_with(&self, text: &str, sc: &mut Scanner) -> Vec<Match> {
+        // Words are held in a small window (the word before, the words after, up to the
+        // longest name), so that they stay in cache however long the text is.
         let mut words = std::mem::take(&mut sc.words);
         words.clear();
-        for_each_word(text, |w| words.push(w));
+        let mut tokens = Tokens::new(text);
+        let mut more = true;
         let mut out = Vec::new();
         let mut i = 0;
-        while i < words.len() {
+        loop {
+            if more && i + LOOKAHEAD >= words.len() {
+                let keep = i.saturating_sub(1);
+                words.drain(..keep);
+                i -= keep;
+                more = tokens.fill(&mut words, WINDOW);
+            }
+            if i >= words.len() {
+                break;
+            }
+            // Most words are plain lower-case words that start no name: one filter probe.
+            let w = words[i];
+            if w.plain
+                && text.as_bytes()[w.start].is_ascii_lowercase()
+                && !self.indexes.iter().any(|ix| ix.may_start(w.hash, true))
+            {
+                i += 1;
+                continue;
+            }
             let mut leave_n = 0;
             // A finding for information only (a former name, a name in another language) does
             // not stop a longer variant starting at the same word.
@@ -245,43 +296,34 @@ impl Normalizer {
         if lower && !self.may_start_word(text, w, lower, &mut sc.buf).0 {
             return None;
         }
-        if sc.exact.len() >= CACHE_LIMIT {
-            sc.exact.clear();
-        }
-        let buf = &mut sc.buf;
-        // One lookup: the key of a short word is built without allocating.
-        let memo = sc.exact.entry(WordKey::from(word)).or_insert_with(|| {
-            let (may, h) = self.may_start_word(text, w, lower, buf);
+        sc.bound_exact();
+        let h = memo_hash(text, w);
+        // One lookup, hashing nothing: the tokenizer hashed the word.
+        let mut memo = *sc.exact.get_or_insert_with(h, word, ExactMemo::default);
+        if !memo.ready {
+            let (may, fh) = self.may_start_word(text, w, lower, &mut sc.buf);
             if may {
-                self.first_word(text, w, lower, h, buf)
-            } else {
-                ExactMemo::default()
+                let (single, continues) = self.first_word(text, w, lower, fh, &mut sc.buf);
+                memo.single = Scanner::code(&mut sc.found, single);
+                memo.continues = Scanner::keep_states(&mut sc.states, continues);
             }
-        });
-        sc.variant_hint = memo.variant.clone();
-        if !memo.continues.is_empty() {
-            if let Some((n, values)) = self.continue_name(text, words, i, &memo.continues) {
+            memo.ready = true;
+            if let Some(m) = sc.exact.get_mut(h, word) {
+                *m = memo;
+            }
+        }
+        sc.variant_hint = memo.variant;
+        if memo.continues != 0 {
+            if let Some((n, values)) =
+                self.continue_span(text, words, i, KeyMap::Fold, memo.continues, sc)
+            {
                 let span = &text[w.start..words[i + n - 1].end];
                 // Decisions depend on the span's text only: memoised per span.
-                let single = match sc.spans.get(span) {
-                    Some(s) => s.clone(),
-                    None => {
-                        let hits = self.hits_of(&values);
-                        let d = self.decide(
-                            span,
-                            &hits,
-                            self.exact_kind(span, &hits),
-                            0,
-                            Context::Text,
-                        );
-                        let s = Single::from(d);
-                        if sc.spans.len() >= CACHE_LIMIT {
-                            sc.spans.clear();
-                        }
-                        sc.spans.insert(span.into(), s.clone());
-                        s
-                    }
-                };
+                let single = cached(&mut sc.spans, span, || {
+                    let hits = self.hits_of(&values);
+                    let kind = self.exact_kind(span, &hits);
+                    Single::from(self.decide(span, &hits, kind, 0, Context::Text))
+                });
                 match single {
                     Single::Nothing => {}
                     Single::Leave => return Some((n, Decision::Leave)),
@@ -289,17 +331,18 @@ impl Normalizer {
                 }
             }
         }
-        match &memo.single {
-            Single::Nothing => None,
-            Single::Leave => Some((1, Decision::Leave)),
-            Single::Report(m) => Some((1, Decision::Report((**m).clone()))),
+        match sc.decision(memo.single) {
+            Decision::NoMatch => None,
+            d => Some((1, d)),
         }
     }
 
     /// Whether some alias may start with this word (first-word filter), and the word's hash.
     fn may_start_word(&self, text: &str, w: Word, lower: bool, buf: &mut String) -> (bool, u64) {
         let word = &text[w.start..w.end];
-        let h = if word.is_ascii() {
+        let h = if w.plain {
+            w.hash
+        } else if word.is_ascii() {
             ascii_word_hash(word.as_bytes())
         } else {
             fold_word(text, w, buf);
@@ -329,7 +372,14 @@ impl Normalizer {
 
     /// Walks the folded-key maps with one word: its decision as a one-word name, and the map
     /// states from which a longer name may continue.
-    fn first_word(&self, text: &str, w: Word, lower: bool, h: u64, buf: &mut String) -> ExactMemo {
+    fn first_word(
+        &self,
+        text: &str,
+        w: Word,
+        lower: bool,
+        h: u64,
+        buf: &mut String,
+    ) -> (Single, States) {
         fold_word(text, w, buf);
         let mut values = Vec::new();
         let mut continues = Vec::new();
@@ -355,49 +405,91 @@ impl Normalizer {
             let hits = self.hits_of(&values);
             Single::from(self.decide(span, &hits, self.exact_kind(span, &hits), 0, Context::Text))
         };
-        ExactMemo {
-            single,
-            continues: continues.into_boxed_slice(),
-            variant: None,
-        }
+        (single, continues.into_boxed_slice())
     }
 
-    /// The longest run of two or more words from `i` that is a folded key, continuing from the
-    /// map states after the first word; with its key values.
+    /// The longest run of two or more words from `i` whose keys in `map` continue from the
+    /// states `states` (an index plus one in the scanner's list) after the first word; with
+    /// its key values. Names run to [`MAX_WORDS`] words, skeleton spans to
+    /// [`MAX_VARIANT_WORDS`].
     #[allow(clippy::type_complexity)]
-    fn continue_name(
+    fn continue_span(
         &self,
         text: &str,
         words: &[Word],
         i: usize,
-        states: &[(u16, (usize, u64))],
+        map: KeyMap,
+        mut states: u32,
+        sc: &mut Scanner,
     ) -> Option<(usize, Vec<(u16, u64)>)> {
-        let mut best: Option<(usize, Vec<(u16, u64)>)> = None;
-        let mut next = String::new();
-        for &(ixn, state) in states {
-            let ix = &self.indexes[ixn as usize];
-            let mut cur = Cursor::resume(ix.map(KeyMap::Fold), state);
-            let mut k = i + 1;
-            while k < words.len() && k - i < MAX_WORDS && words[k].joins {
-                fold_word(text, words[k], &mut next);
-                if k > i + 1 && !cur.step(b" ") {
-                    break;
-                }
-                if !cur.step(next.as_bytes()) {
-                    break;
+        let max_words = if map == KeyMap::Skeleton {
+            MAX_VARIANT_WORDS
+        } else {
+            MAX_WORDS
+        };
+        let mut best = None;
+        let mut k = i + 1;
+        while states != 0 && k < words.len() && k - i < max_words && words[k].joins {
+            let step = self.step(text, words[k], map, states, sc);
+            if step.values != 0 {
+                best = Some((k - i + 1, step.values));
+            }
+            states = step.next;
+            k += 1;
+        }
+        best.map(|(n, v)| (n, sc.values[v as usize - 1].to_vec()))
+    }
+
+    /// Walks the key map `map` on from `states` with word `w`: the key values it completes and
+    /// the states after it and a space. Memoised per states and word, so that the words after
+    /// a common first word (`New`, `San`, `Abdel`) are walked once.
+    fn step(&self, text: &str, w: Word, map: KeyMap, states: u32, sc: &mut Scanner) -> Step {
+        let word = &text[w.start..w.end];
+        // Distinct state lists give distinct hashes for one word (an odd multiplier is a
+        // bijection), and the table compares the word itself.
+        let h = memo_hash(text, w) ^ (states as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        if let Some(step) = sc.steps.get_mut(h, word) {
+            return *step;
+        }
+        fold_word(text, w, &mut sc.buf);
+        let mut key = String::new();
+        let key = if map == KeyMap::Skeleton {
+            skeleton_into(&sc.buf, &mut key);
+            key.as_str()
+        } else {
+            sc.buf.as_str()
+        };
+        let mut values = Vec::new();
+        let mut next = Vec::new();
+        if !key.is_empty() {
+            for &(ixn, state) in sc.states[states as usize - 1].iter() {
+                let mut cur = Cursor::resume(self.indexes[ixn as usize].map(map), state);
+                if !cur.step(key.as_bytes()) {
+                    continue;
                 }
                 if let Some(v) = cur.value() {
-                    let n = k - i + 1;
-                    match &mut best {
-                        Some((bn, list)) if *bn == n => list.push((ixn, v)),
-                        Some((bn, _)) if *bn > n => {}
-                        _ => best = Some((n, vec![(ixn, v)])),
-                    }
+                    values.push((ixn, v));
                 }
-                k += 1;
+                if cur.step(b" ") {
+                    next.push((ixn, cur.state()));
+                }
             }
         }
-        best
+        let step = Step {
+            values: if values.is_empty() {
+                0
+            } else {
+                sc.values.push(values.into_boxed_slice());
+                sc.values.len() as u32
+            },
+            next: Scanner::keep_states(&mut sc.states, next.into_boxed_slice()),
+        };
+        // Only steps that go somewhere are kept: a failed step is short to walk again, and
+        // keeping every word that follows a common first word would crowd the cache.
+        if step.values != 0 || step.next != 0 {
+            sc.steps.get_or_insert_with(h, word, || step);
+        }
+        step
     }
 
     fn alias_text(&self, h: Hit) -> &str {
@@ -413,152 +505,67 @@ impl Normalizer {
         sc: &mut Scanner,
     ) -> Option<(usize, Match)> {
         let w = words[i];
-        let word = &text[w.start..w.end];
-        let first = word.chars().next()?;
-        // Only capitalised words of a cased script; other scripts only when an output
-        // language is named (their forms are correct in their own language otherwise).
-        let cased = first.is_uppercase();
-        if !cased && (first.is_lowercase() || !self.opts.explicit_lang || !first.is_alphabetic()) {
-            return None;
-        }
-        if crate::engine::has_cjk(word) {
-            return None;
-        }
-        if word.chars().count() < 4 {
-            return None;
-        }
         // The exact phase just looked this word's memo up and left its variant result here.
-        match sc.variant_hint.take().as_ref() {
-            // A misspelling next to unknown capitalised words is part of a name (see below).
-            Some(Single::Report(m))
-                if m.kind == MatchKind::Fuzzy && inside_unknown_name(text, words, i) =>
-            {
-                return None
+        if let Some(code) = sc.variant_hint.take() {
+            return match sc.decision(code) {
+                // A misspelling next to unknown capitalised words is part of a name (see below).
+                Decision::Report(m)
+                    if m.kind == MatchKind::Fuzzy
+                        && self.inside_unknown_name(text, words, i, sc) =>
+                {
+                    None
+                }
+                Decision::Report(mut m) => {
+                    m.start = w.start;
+                    m.end = w.end;
+                    Some((1, m))
+                }
+                _ => None,
+            };
+        }
+        let h = memo_hash(text, w);
+        let (memo_at, facts) = self.facts(text, w, h, sc);
+        if !facts.candidate {
+            self.remember(sc, text, w, Single::Nothing);
+            return None;
+        }
+        let continues = facts.states != 0;
+        // A longer span of words whose skeleton is a key, walked on from the word's states.
+        let longer = if continues {
+            self.continue_span(text, words, i, KeyMap::Skeleton, facts.states, sc)
+        } else {
+            None
+        };
+        if let Some((n, vals)) = longer {
+            let span = &text[w.start..words[i + n - 1].end];
+            // Decisions depend on the span's text only: memoised per span.
+            let single = cached(&mut sc.translit, span, || {
+                let hits = self.hits_of(&vals);
+                if self.span_words_fit(text, words, i, n, &hits) {
+                    Single::from(self.decide(span, &hits, MatchKind::Translit, 0, Context::Text))
+                } else {
+                    Single::Nothing
+                }
+            });
+            if let Single::Report(mut m) = single {
+                m.start = w.start;
+                m.end = words[i + n - 1].end;
+                return Some((n, *m));
             }
-            Some(Single::Report(m)) => {
-                let mut m = (**m).clone();
+        } else if facts.skeleton != Code::NOTHING && facts.skeleton != Code::LEAVE {
+            if !continues {
+                remember_code(sc, text, w, facts.skeleton);
+            }
+            if let Decision::Report(mut m) = sc.decision(facts.skeleton) {
                 m.start = w.start;
                 m.end = w.end;
                 return Some((1, m));
             }
-            Some(_) => return None,
-            None => {}
-        }
-        fold_word(text, w, &mut sc.buf);
-        let folded = sc.buf.clone();
-        if crate::dict::is_known_word(&folded) {
-            self.remember(sc, word, Single::Nothing);
-            return None;
-        }
-        // Skeleton walk: longest span of words whose skeleton is a key.
-        let mut skel = String::new();
-        skeleton_into(&folded, &mut skel);
-        let mut best: Option<(usize, Vec<(u16, u64)>)> = None;
-        // Whether a multi-word skeleton key may continue after the first word, and the map
-        // states to continue from.
-        let mut states: Vec<(u16, (usize, u64))> = Vec::new();
-        if !skel.is_empty() {
-            for (ixn, ix) in self.indexes.iter().enumerate() {
-                let mut cur = Cursor::new(ix.map(KeyMap::Skeleton));
-                if !cur.step(skel.as_bytes()) {
-                    continue;
-                }
-                if let Some(v) = cur.value() {
-                    match &mut best {
-                        Some((_, list)) => list.push((ixn as u16, v)),
-                        None => best = Some((1, vec![(ixn as u16, v)])),
-                    }
-                }
-                if cur.step(b" ") {
-                    states.push((ixn as u16, cur.state()));
-                }
-            }
-        }
-        let continues = !states.is_empty();
-        if continues {
-            // Skeletons of the following words, only now that a longer key is possible.
-            let mut parts: Vec<String> = Vec::new();
-            let mut k = i + 1;
-            while k < words.len() && k - i < MAX_VARIANT_WORDS && words[k].joins {
-                let mut f = String::new();
-                fold_word(text, words[k], &mut f);
-                let mut s = String::new();
-                skeleton_into(&f, &mut s);
-                if s.is_empty() {
-                    break;
-                }
-                parts.push(s);
-                k += 1;
-            }
-            for &(ixn, state) in &states {
-                let mut cur =
-                    Cursor::resume(self.indexes[ixn as usize].map(KeyMap::Skeleton), state);
-                for (n, p) in parts.iter().enumerate() {
-                    if n > 0 && !cur.step(b" ") {
-                        break;
-                    }
-                    if !cur.step(p.as_bytes()) {
-                        break;
-                    }
-                    if let Some(v) = cur.value() {
-                        let n = n + 2;
-                        match &mut best {
-                            Some((bn, list)) if *bn == n => list.push((ixn, v)),
-                            Some((bn, _)) if *bn > n => {}
-                            _ => best = Some((n, vec![(ixn, v)])),
-                        }
-                    }
-                }
-            }
-        }
-        if let Some((n, vals)) = best {
-            let hits = self.hits_of(&vals);
-            let span = &text[w.start..words[i + n - 1].end];
-            // Every word of a multi-word span that differs from the alias must not be a known word.
-            let ok = (1..n).all(|k| {
-                let mut f = String::new();
-                fold_word(text, words[i + k], &mut f);
-                !crate::dict::is_known_word(&f)
-                    || hits.iter().any(|h| {
-                        crate::tokens::name_key(self.alias_text(*h))
-                            .split(' ')
-                            .any(|aw| aw == f)
-                    })
-            });
-            if ok {
-                // Decisions depend on the span's text only: memoised per span.
-                let single = match sc.translit.get(span) {
-                    Some(s) => s.clone(),
-                    None => {
-                        let s = Single::from(self.decide(
-                            span,
-                            &hits,
-                            MatchKind::Translit,
-                            0,
-                            Context::Text,
-                        ));
-                        if sc.translit.len() >= CACHE_LIMIT {
-                            sc.translit.clear();
-                        }
-                        sc.translit.insert(span.into(), s.clone());
-                        s
-                    }
-                };
-                if let Single::Report(mut m) = single {
-                    if n == 1 && !continues {
-                        self.remember(sc, word, Single::Report(m.clone()));
-                    }
-                    m.start = w.start;
-                    m.end = words[i + n - 1].end;
-                    return Some((n, *m));
-                }
-            }
         }
         // Edit distance, one word.
-        let len = folded.chars().count();
         let max = if self.opts.suggestions {
-            fuzzy_budget(len)
-        } else if len >= SAFE_FUZZY_MIN_LEN {
+            fuzzy_budget(facts.len)
+        } else if facts.len >= SAFE_FUZZY_MIN_LEN {
             // Only one edit on a long word can be a safe fix.
             1
         } else {
@@ -566,97 +573,247 @@ impl Normalizer {
         };
         // A word inside a run of unknown capitalised words is part of a name we do not know
         // (Abdel Fattah el-Sisi): not a misspelling of a shorter name.
-        let inside_name = inside_unknown_name(text, words, i);
-        if max > 0 && cased && !inside_name {
-            // Running text corrects towards English or language-neutral names unless another
-            // output language is named.
-            let text_targets = if self.opts.explicit_lang {
-                KeyMap::Fuzzy
-            } else {
-                KeyMap::FuzzyEnglish
-            };
-            if sc.fuzzy.len() >= CACHE_LIMIT {
-                sc.fuzzy.clear();
-            }
-            let (hits, d) = sc
-                .fuzzy
-                .entry(folded.as_str().into())
-                .or_insert_with(|| {
-                    if max == 1 && text_targets == KeyMap::FuzzyEnglish {
-                        self.one_edit_english_hits(&folded)
-                    } else {
-                        self.fuzzy_hits(text_targets, &folded, max)
-                    }
-                })
-                .clone();
-            if !hits.is_empty() {
-                if let Decision::Report(mut m) =
-                    self.decide(word, &hits, MatchKind::Fuzzy, d, Context::Text)
-                {
-                    if !continues {
-                        self.remember(sc, word, Single::Report(Box::new(m.clone())));
-                    }
-                    m.start = w.start;
-                    m.end = w.end;
-                    return Some((1, m));
+        let inside_name = self.inside_unknown_name(text, words, i, sc);
+        if max > 0 && facts.cased && !inside_name {
+            let code = match facts.fuzzy {
+                Some(c) => c,
+                None => {
+                    let c = self.fuzzy_code(text, w, max, sc);
+                    sc.facts[memo_at].fuzzy = Some(c);
+                    c
                 }
+            };
+            if let Decision::Report(mut m) = sc.decision(code) {
+                if !continues {
+                    remember_code(sc, text, w, code);
+                }
+                m.start = w.start;
+                m.end = w.end;
+                return Some((1, m));
             }
         }
         if !continues && !inside_name {
-            self.remember(sc, word, Single::Nothing);
+            self.remember(sc, text, w, Single::Nothing);
         }
         None
     }
 
-    /// Memoises the variant phase's one-word result for `word`.
-    fn remember(&self, sc: &mut Scanner, word: &str, result: Single) {
-        match sc.exact.get_mut(word) {
-            Some(m) => m.variant = Some(result),
-            None => {
-                if sc.exact.len() >= CACHE_LIMIT {
-                    sc.exact.clear();
-                }
-                sc.exact.insert(
-                    word.into(),
-                    ExactMemo {
-                        variant: Some(result),
-                        ..ExactMemo::default()
-                    },
-                );
+    /// The variant phase's facts of word `w` (memo hash `h`): their index in the scanner's
+    /// list, and a copy.
+    fn facts(&self, text: &str, w: Word, h: u64, sc: &mut Scanner) -> (usize, Facts) {
+        let word = &text[w.start..w.end];
+        let memo = *sc.exact.get_or_insert_with(h, word, ExactMemo::default);
+        if memo.facts != 0 {
+            let at = memo.facts as usize - 1;
+            return (at, sc.facts[at]);
+        }
+        let facts = self.compute_facts(text, w, sc);
+        sc.facts.push(facts);
+        let at = sc.facts.len() - 1;
+        if let Some(m) = sc.exact.get_mut(h, word) {
+            m.facts = at as u32 + 1;
+        }
+        (at, facts)
+    }
+
+    fn compute_facts(&self, text: &str, w: Word, sc: &mut Scanner) -> Facts {
+        let word = &text[w.start..w.end];
+        let mut facts = Facts {
+            candidate: false,
+            cased: false,
+            len: 0,
+            skeleton: Code::NOTHING,
+            states: 0,
+            fuzzy: None,
+        };
+        let Some(first) = word.chars().next() else {
+            return facts;
+        };
+        // Only capitalised words of a cased script; other scripts only when an output
+        // language is named (their forms are correct in their own language otherwise).
+        facts.cased = first.is_uppercase();
+        if !facts.cased
+            && (first.is_lowercase() || !self.opts.explicit_lang || !first.is_alphabetic())
+        {
+            return facts;
+        }
+        if crate::engine::has_cjk(word) || word.chars().count() < 4 {
+            return facts;
+        }
+        fold_word(text, w, &mut sc.buf);
+        if crate::dict::is_known_word(&sc.buf) {
+            return facts;
+        }
+        facts.candidate = true;
+        facts.len = sc.buf.chars().count();
+        // The word's skeleton as a one-word key, and the states from which a longer key may
+        // continue.
+        let mut skel = String::new();
+        skeleton_into(&sc.buf, &mut skel);
+        if skel.is_empty() {
+            return facts;
+        }
+        let mut values = Vec::new();
+        let mut states = Vec::new();
+        for (ixn, ix) in self.indexes.iter().enumerate() {
+            let mut cur = Cursor::new(ix.map(KeyMap::Skeleton));
+            if !cur.step(skel.as_bytes()) {
+                continue;
+            }
+            if let Some(v) = cur.value() {
+                values.push((ixn as u16, v));
+            }
+            if cur.step(b" ") {
+                states.push((ixn as u16, cur.state()));
             }
         }
+        facts.states = Scanner::keep_states(&mut sc.states, states.into_boxed_slice());
+        if !values.is_empty() {
+            let hits = self.hits_of(&values);
+            let d = self.decide(word, &hits, MatchKind::Translit, 0, Context::Text);
+            facts.skeleton = Scanner::code(&mut sc.found, Single::from(d));
+        }
+        facts
+    }
+
+    /// Every word after the first of a multi-word variant span that differs from the alias
+    /// must not be a known word.
+    fn span_words_fit(&self, text: &str, words: &[Word], i: usize, n: usize, hits: &[Hit]) -> bool {
+        (1..n).all(|k| {
+            let mut f = String::new();
+            fold_word(text, words[i + k], &mut f);
+            !crate::dict::is_known_word(&f)
+                || hits.iter().any(|h| {
+                    crate::tokens::name_key(self.alias_text(*h))
+                        .split(' ')
+                        .any(|aw| aw == f)
+                })
+        })
+    }
+
+    /// The edit-distance decision for word `w` alone, within `max` edits.
+    fn fuzzy_code(&self, text: &str, w: Word, max: u32, sc: &mut Scanner) -> Code {
+        let word = &text[w.start..w.end];
+        let mut folded = String::new();
+        fold_word(text, w, &mut folded);
+        // Running text corrects towards English or language-neutral names unless another
+        // output language is named.
+        let text_targets = if self.opts.explicit_lang {
+            KeyMap::Fuzzy
+        } else {
+            KeyMap::FuzzyEnglish
+        };
+        // Shared by the case forms of one word (`Kazakhastan`, `KAZAKHASTAN`).
+        let (hits, d) = cached(&mut sc.fuzzy, &folded, || {
+            if max == 1 && text_targets == KeyMap::FuzzyEnglish {
+                self.one_edit_english_hits(&folded)
+            } else {
+                self.fuzzy_hits(text_targets, &folded, max)
+            }
+        });
+        if hits.is_empty() {
+            return Code::NOTHING;
+        }
+        match self.decide(word, &hits, MatchKind::Fuzzy, d, Context::Text) {
+            Decision::Report(m) => Scanner::code(&mut sc.found, Single::Report(Box::new(m))),
+            _ => Code::NOTHING,
+        }
+    }
+
+    /// Memoises the variant phase's one-word result for word `w`.
+    fn remember(&self, sc: &mut Scanner, text: &str, w: Word, result: Single) {
+        let code = Scanner::code(&mut sc.found, result);
+        remember_code(sc, text, w, code);
+    }
+
+    /// True when word `i` stands in one phrase with an unknown capitalised word before or
+    /// after it (`Abdel Fattah el-Sisi`): it is then part of a name the tables do not know.
+    fn inside_unknown_name(&self, text: &str, words: &[Word], i: usize, sc: &mut Scanner) -> bool {
+        (words[i].tight && i > 0 && self.unknown_cap(text, words[i - 1], sc))
+            || (i + 1 < words.len()
+                && words[i + 1].tight
+                && self.unknown_cap(text, words[i + 1], sc))
+    }
+
+    /// Whether word `w` is capitalised and not a known word (memoised per word).
+    fn unknown_cap(&self, text: &str, w: Word, sc: &mut Scanner) -> bool {
+        let word = &text[w.start..w.end];
+        if !word.chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        let h = memo_hash(text, w);
+        let memo = sc.exact.get_or_insert_with(h, word, ExactMemo::default);
+        if memo.known == 0 {
+            fold_word(text, w, &mut sc.buf);
+            memo.known = 1 + crate::dict::is_known_word(&sc.buf) as u8;
+        }
+        memo.known == 1
     }
 }
 
-/// True when word `i` stands in one phrase with an unknown capitalised word before or after it
-/// (`Abdel Fattah el-Sisi`): it is then part of a name the tables do not know.
-fn inside_unknown_name(text: &str, words: &[Word], i: usize) -> bool {
-    let unknown_cap = |k: usize| {
-        let ww = words[k];
-        let t = &text[ww.start..ww.end];
-        t.chars().next().is_some_and(char::is_uppercase) && {
-            let mut f = String::new();
-            fold_word(text, ww, &mut f);
-            !crate::dict::is_known_word(&f)
-        }
-    };
-    (words[i].tight && i > 0 && unknown_cap(i - 1))
-        || (i + 1 < words.len() && words[i + 1].tight && unknown_cap(i + 1))
+/// The value of `key` in `table`, made by `make` when new; the table is emptied when full.
+fn cached<V: Clone>(table: &mut WordTable<V>, key: &str, make: impl FnOnce() -> V) -> V {
+    if table.len() >= CACHE_LIMIT {
+        table.clear();
+    }
+    table
+        .get_or_insert_with(word_hash(key.as_bytes()), key, make)
+        .clone()
 }
 
-/// Rewrites `text` with the replacements of `matches` accepted by `apply_fix`.
-pub fn apply(text: &str, matches: &[Match], mut accept: impl FnMut(&Match) -> bool) -> String {
+/// Memoises `code` as the variant phase's one-word result for word `w`.
+fn remember_code(sc: &mut Scanner, text: &str, w: Word, code: Code) {
+    sc.exact
+        .get_or_insert_with(
+            memo_hash(text, w),
+            &text[w.start..w.end],
+            ExactMemo::default,
+        )
+        .variant = Some(code);
+}
+
+/// Rewrites `text` with the replacements of `matches` accepted by `accept`.
+pub fn apply(text: &str, matches: &[Match], accept: impl FnMut(&Match) -> bool) -> String {
     let mut out = String::with_capacity(text.len() + 16);
+    pieces(text, matches, accept, |p| {
+        out.push_str(p);
+        true
+    });
+    out
+}
+
+/// As [`apply`], writing the rewritten text to `out` piece by piece.
+pub fn apply_to(
+    text: &str,
+    matches: &[Match],
+    accept: impl FnMut(&Match) -> bool,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    let mut result = Ok(());
+    pieces(text, matches, accept, |p| {
+        result = out.write_all(p.as_bytes());
+        result.is_ok()
+    });
+    result
+}
+
+/// Calls `emit` with the pieces of the rewritten text in order, until it returns false.
+fn pieces(
+    text: &str,
+    matches: &[Match],
+    mut accept: impl FnMut(&Match) -> bool,
+    mut emit: impl FnMut(&str) -> bool,
+) {
     let mut at = 0;
     for m in matches {
         if let Some(r) = &m.replacement {
             if m.start >= at && accept(m) {
-                out.push_str(&text[at..m.start]);
-                out.push_str(r);
+                if !emit(&text[at..m.start]) || !emit(r) {
+                    return;
+                }
                 at = m.end;
             }
         }
     }
-    out.push_str(&text[at..]);
-    out
+    emit(&text[at..]);
 }

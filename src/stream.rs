@@ -8,7 +8,7 @@ use std::io::{self, Read, Write};
 
 use crate::config::Config;
 use crate::engine::{Fix, Normalizer};
-use crate::matcher::{apply, Scanner};
+use crate::matcher::{apply_to, Scanner};
 
 /// Block size read at once.
 const BLOCK: usize = 1 << 20;
@@ -94,14 +94,18 @@ pub fn normalize_bytes(
         if !valid.is_empty() {
             let matches = nz.find_with(valid, sc);
             let mut n = 0;
-            let text = apply(valid, &matches, |m| {
-                let ok = apply_fix.accepts(m.fix)
-                    && !config.is_some_and(|c| c.ignores(&valid[m.start..m.end]));
-                n += ok as u64;
-                ok
-            });
+            apply_to(
+                valid,
+                &matches,
+                |m| {
+                    let ok = apply_fix.accepts(m.fix)
+                        && !config.is_some_and(|c| c.ignores(&valid[m.start..m.end]));
+                    n += ok as u64;
+                    ok
+                },
+                out,
+            )?;
             stats.replacements += n;
-            out.write_all(text.as_bytes())?;
         }
         if rest.is_empty() {
             break;

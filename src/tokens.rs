@@ -21,12 +21,23 @@ pub struct Word {
     /// The gap before this word is only spaces, tabs or one hyphen on the same line: the two
     /// words read as one phrase (no line break, no full stop between them).
     pub tight: bool,
+    /// The word is ASCII letters and digits only; `hash` is then its folded-word hash.
+    pub plain: bool,
+    /// [`crate::index::layout::word_hash`] of the folded word, when `plain`.
+    pub hash: u64,
 }
 
 #[inline]
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
+    }
+    // The letters of Latin-1, Latin Extended-A and -B, and the basic Greek and Cyrillic
+    // alphabets, without the Unicode table search.
+    if matches!(c, '\u{00C0}'..='\u{024F}' | '\u{0391}'..='\u{03A1}' | '\u{03A3}'..='\u{03A9}'
+        | '\u{03AC}'..='\u{03CE}' | '\u{0400}'..='\u{0481}')
+    {
+        return c != '\u{00D7}' && c != '\u{00F7}';
     }
     c.is_alphanumeric()
         || unicode_normalization::char::is_combining_mark(c)
@@ -41,66 +52,174 @@ fn is_dash(c: char) -> bool {
     )
 }
 
-/// True when `c` is one of the characters a multi-word name may contain between its words.
-fn gap_allows(c: char, newlines: &mut u8, dashes: &mut u8, dots: &mut u8) -> bool {
-    if c == '\n' {
-        *newlines += 1;
-        *newlines <= 1
-    } else if c.is_whitespace() || is_invisible(c) {
-        true
-    } else if is_dash(c) {
-        *dashes += 1;
-        *dashes <= 1
-    } else if c == '.' {
-        *dots += 1;
-        *dots <= 1
-    } else {
-        false
+/// The gap since the last word: whether a name may continue across it, and whether it is
+/// tight (spaces, tabs or one hyphen on one line).
+struct Gap {
+    ok: bool,
+    tight: bool,
+    newlines: u8,
+    dashes: u8,
+    dots: u8,
+}
+
+impl Gap {
+    /// The gap after a word; `open` is false when nothing may join across it (text start,
+    /// after a possessive).
+    #[inline]
+    fn after_word(open: bool) -> Gap {
+        Gap {
+            ok: open,
+            tight: open,
+            newlines: 0,
+            dashes: 0,
+            dots: 0,
+        }
+    }
+
+    /// Takes one character of the gap.
+    #[inline]
+    fn push(&mut self, c: char) {
+        if !self.ok {
+            return;
+        }
+        let (ok, tight) = match c {
+            ' ' | '\t' => (true, true),
+            '\n' => {
+                self.newlines += 1;
+                (self.newlines <= 1, false)
+            }
+            '.' => {
+                self.dots += 1;
+                (self.dots <= 1, false)
+            }
+            c if is_dash(c) => {
+                self.dashes += 1;
+                (self.dashes <= 1, true)
+            }
+            '\u{00A0}' => (true, true),
+            c => (c.is_whitespace() || is_invisible(c), false),
+        };
+        self.ok = ok;
+        self.tight &= ok && tight;
     }
 }
 
-/// Splits `text` into words. Calls `f` for each word in order.
-pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let n = bytes.len();
-    // State of the gap since the last word.
-    let mut gap_ok = false;
-    let mut gap_tight = false;
-    let (mut newlines, mut dashes, mut dots) = (0u8, 0u8, 0u8);
-    let mut have_prev = false;
-    while i < n {
-        let b = bytes[i];
-        let (c, len) = if b < 0x80 {
-            (b as char, 1)
-        } else {
-            let c = text[i..].chars().next().unwrap();
-            (c, c.len_utf8())
-        };
-        if !is_word_char(c) {
-            if have_prev && gap_ok {
-                gap_ok = gap_allows(c, &mut newlines, &mut dashes, &mut dots);
-                gap_tight &= gap_ok && (c == ' ' || c == '\t' || c == '\u{00A0}' || is_dash(c));
-            }
-            i += len;
-            continue;
+/// The character at byte `i` of `text` and its length.
+#[inline]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        (b as char, 1)
+    } else {
+        let c = text[i..].chars().next().unwrap_or('\0');
+        (c, c.len_utf8())
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` that is an ASCII letter or digit.
+#[inline]
+fn alnum_bytes(x: u64) -> u64 {
+    let seven = x & (0x7f * ONES);
+    let lower = seven | (0x20 * ONES);
+    // Each sum stays below 0x100 per byte, so no carry crosses into the next byte.
+    let letter = lower.wrapping_add((0x80 - b'a' as u64) * ONES)
+        & !lower.wrapping_add((0x7f - b'z' as u64) * ONES);
+    let digit = seven.wrapping_add((0x80 - b'0' as u64) * ONES)
+        & !seven.wrapping_add((0x7f - b'9' as u64) * ONES);
+    (letter | digit) & !x & HIGH
+}
+
+/// Eight bytes of `bytes` from `at` (which must leave eight).
+#[inline]
+fn load8(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap())
+}
+
+/// The words of a text, in order: an iterator, so that a caller can hold a window of them.
+pub struct Tokens<'a> {
+    text: &'a str,
+    at: usize,
+    gap: Gap,
+}
+
+impl<'a> Tokens<'a> {
+    pub fn new(text: &'a str) -> Tokens<'a> {
+        Tokens {
+            text,
+            at: 0,
+            gap: Gap::after_word(false),
         }
-        // A word starts at i.
-        let start = i;
-        let mut end = i + len;
-        let mut j = end;
-        let mut resume = None;
-        while j < n {
-            let b = bytes[j];
-            let (c, len) = if b < 0x80 {
-                (b as char, 1)
+    }
+}
+
+impl Tokens<'_> {
+    /// Appends words to `out` until it holds `max`; false when the text has no more words.
+    pub fn fill(&mut self, out: &mut Vec<Word>, max: usize) -> bool {
+        while out.len() < max {
+            match self.next_word() {
+                Some(w) => out.push(w),
+                None => return false,
+            }
+        }
+        true
+    }
+
+    #[inline(always)]
+    fn next_word(&mut self) -> Option<Word> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut i = self.at;
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    break;
+                }
+                self.gap.push(b as char);
+                i += 1;
             } else {
-                let c = text[j..].chars().next().unwrap();
-                (c, c.len_utf8())
-            };
-            if is_word_char(c) {
+                let (c, len) = char_at(text, i);
+                if is_word_char(c) {
+                    break;
+                }
+                self.gap.push(c);
+                i += len;
+            }
+        }
+        if i >= n {
+            self.at = n;
+            return None;
+        }
+        // A word starts at i. ASCII letters and digits are skipped eight at a time.
+        let start = i;
+        let mut j = i;
+        let mut plain = true;
+        let mut resume = None;
+        loop {
+            if j + 8 <= n {
+                let stop = !alnum_bytes(load8(bytes, j)) & HIGH;
+                if stop == 0 {
+                    j += 8;
+                    continue;
+                }
+                j += (stop.trailing_zeros() / 8) as usize;
+            } else {
+                while j < n && bytes[j].is_ascii_alphanumeric() {
+                    j += 1;
+                }
+            }
+            if j >= n {
+                break;
+            }
+            let b = bytes[j];
+            let (c, len) = char_at(text, j);
+            if b >= 0x80 && is_word_char(c) {
+                plain = false;
                 j += len;
-                end = j;
                 continue;
             }
             if is_apostrophe(c) {
@@ -115,6 +234,7 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
                             resume = Some(after + 1);
                             break;
                         }
+                        plain = false;
                         j = after;
                         continue;
                     }
@@ -123,20 +243,36 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(Word)) {
             }
             break;
         }
-        f(Word {
+        let hash = if plain {
+            crate::index::layout::ascii_alnum_hash(bytes, start, j)
+        } else {
+            0
+        };
+        let word = Word {
             start,
-            end,
-            joins: have_prev && gap_ok,
-            tight: have_prev && gap_ok && gap_tight,
-        });
-        have_prev = true;
-        gap_ok = resume.is_none();
-        gap_tight = gap_ok;
-        newlines = 0;
-        dashes = 0;
-        dots = 0;
-        i = resume.unwrap_or(end);
+            end: j,
+            joins: self.gap.ok,
+            tight: self.gap.ok && self.gap.tight,
+            plain,
+            hash,
+        };
+        self.gap = Gap::after_word(resume.is_none());
+        self.at = resume.unwrap_or(j);
+        Some(word)
     }
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Word;
+
+    fn next(&mut self) -> Option<Word> {
+        self.next_word()
+    }
+}
+
+/// Splits `text` into words. Calls `f` for each word in order.
+pub fn for_each_word(text: &str, f: impl FnMut(Word)) {
+    Tokens::new(text).for_each(f);
 }
 
 /// The words of `text` as a vector.
@@ -195,5 +331,29 @@ mod tests {
         assert_eq!(name_key("Kassym-Jomart  Tokayev"), "kassym jomart tokayev");
         assert_eq!(name_key("Côte d’Ivoire"), "cote d'ivoire");
         assert_eq!(name_key("U.N."), "u n");
+    }
+
+    #[test]
+    fn eight_byte_classes_match_the_byte_classes() {
+        for b in 0..=255u8 {
+            for lane in 0..8 {
+                let x = u64::from_le_bytes([b'.'; 8]) & !(0xff << (8 * lane))
+                    | (b as u64) << (8 * lane);
+                let set = alnum_bytes(x) & (0x80 << (8 * lane)) != 0;
+                assert_eq!(set, b.is_ascii_alphanumeric(), "byte {b:#x} lane {lane}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_words_carry_the_hash_of_their_folded_form() {
+        let s = "Zürich and KAZAKHSTAN’s O'Brien, abcdefghijklmnop9 x";
+        for w in words(s) {
+            let t = &s[w.start..w.end];
+            assert_eq!(w.plain, t.bytes().all(|b| b.is_ascii_alphanumeric()), "{t}");
+            if w.plain {
+                assert_eq!(w.hash, crate::index::layout::ascii_word_hash(t.as_bytes()));
+            }
+        }
     }
 }

@@ -55,6 +55,29 @@ const KINDS: [&str; 4] = ["exact", "folded", "translit", "fuzzy"];
 // The filter
 // ---------------------------------------------------------------------------------------------
 
+/// The matcher holds words in a window of a few hundred; names that straddle its edges, at
+/// every offset, are found as they are anywhere else.
+#[test]
+fn filter_finds_names_across_any_word_offset_of_a_long_text() {
+    let d = scratch("filter-window");
+    let mut input = String::new();
+    let mut expected = String::new();
+    for n in 0..1400 {
+        let (variant, fixed) = match n % 3 {
+            0 => ("Qasim Jomart Tokayev", "Kassym-Jomart Tokayev"),
+            1 => ("Kazakhastan", "Kazakhstan"),
+            _ => ("Kasym-Zhomart Tokaev", "Kassym-Jomart Tokayev"),
+        };
+        // n filler words, then the variant: the variant's words fall at every offset.
+        let filler = "word ".repeat(n % 11);
+        input.push_str(&format!("{filler}{variant} met them. "));
+        expected.push_str(&format!("{filler}{fixed} met them. "));
+    }
+    input.push('\n');
+    expected.push('\n');
+    assert_eq!(filter(&d, &[], &input), expected);
+}
+
 #[test]
 fn filter_rewrites_romanisation_and_misspelling() {
     let d = scratch("filter-sentence");
