@@ -57,32 +57,42 @@ impl From<Decision> for Single {
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Code(u32);
 
-impl Default for Code {
-    fn default() -> Self {
-        Code::NOTHING
-    }
-}
-
 impl Code {
     const NOTHING: Code = Code(0);
     const LEAVE: Code = Code(1);
+    /// Not known yet.
+    const UNSET: Code = Code(u32::MAX);
 }
 
 /// What is known of one word of text: the exact phase's result, and the variant phase's when
 /// it does not depend on the words around. Small, so that the memo stays in cache.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct ExactMemo {
-    /// The exact phase's fields (`single`, `continues`) are filled in.
-    ready: bool,
-    /// Whether the folded word is a known English word: 0 not looked up yet, 1 no, 2 yes.
-    known: u8,
+    /// [`Code::UNSET`] until the exact phase has looked at the word.
     single: Code,
     /// Index plus one, in the scanner's list, of the key-map states after the word and a
     /// space (from which a longer name may continue); zero when there are none.
     continues: u32,
     /// The variant phase's one-word result, when no longer variant can start at the word and
-    /// its neighbours did not matter.
-    variant: Option<Code>,
+    /// its neighbours did not matter; [`Code::UNSET`] when not known.
+    variant: Code,
+}
+
+impl Default for ExactMemo {
+    fn default() -> Self {
+        ExactMemo {
+            single: Code::UNSET,
+            continues: 0,
+            variant: Code::UNSET,
+        }
+    }
+}
+
+/// What is looked up less often about a word, kept beside its [`ExactMemo`] (same index).
+#[derive(Clone, Copy, Default)]
+struct Cold {
+    /// Whether the folded word is a known English word: 0 not looked up yet, 1 no, 2 yes.
+    known: u8,
     /// Index plus one of the word's [`Facts`] in the scanner's list; zero until needed.
     facts: u32,
 }
@@ -122,6 +132,7 @@ pub struct Scanner {
     words: Vec<Word>,
     fuzzy: WordTable<(Vec<Hit>, u32)>,
     exact: WordTable<ExactMemo>,
+    cold: Vec<Cold>,
     /// The findings, key-map states and facts the memos of `exact` refer to.
     found: Vec<Match>,
     states: Vec<States>,
@@ -146,12 +157,26 @@ impl Scanner {
     fn bound_exact(&mut self) {
         if self.exact.len() + self.steps.len() >= CACHE_LIMIT {
             self.exact.clear();
+            self.cold.clear();
             self.found.clear();
             self.states.clear();
             self.facts.clear();
             self.steps.clear();
             self.values.clear();
         }
+    }
+
+    /// The index of word `w`'s memo (made empty when new); its [`Cold`] has the same index.
+    fn entry(&mut self, text: &str, w: Word) -> usize {
+        let e = self.exact.index_or_insert_with(
+            memo_hash(text, w),
+            &text[w.start..w.end],
+            ExactMemo::default,
+        );
+        if self.cold.len() < self.exact.len() {
+            self.cold.resize(self.exact.len(), Cold::default());
+        }
+        e
     }
 
     fn code(found: &mut Vec<Match>, s: Single) -> Code {
@@ -297,22 +322,20 @@ impl Normalizer {
             return None;
         }
         sc.bound_exact();
-        let h = memo_hash(text, w);
         // One lookup, hashing nothing: the tokenizer hashed the word.
-        let mut memo = *sc.exact.get_or_insert_with(h, word, ExactMemo::default);
-        if !memo.ready {
+        let e = sc.entry(text, w);
+        let mut memo = *sc.exact.at(e);
+        if memo.single == Code::UNSET {
+            memo.single = Code::NOTHING;
             let (may, fh) = self.may_start_word(text, w, lower, &mut sc.buf);
             if may {
                 let (single, continues) = self.first_word(text, w, lower, fh, &mut sc.buf);
                 memo.single = Scanner::code(&mut sc.found, single);
                 memo.continues = Scanner::keep_states(&mut sc.states, continues);
             }
-            memo.ready = true;
-            if let Some(m) = sc.exact.get_mut(h, word) {
-                *m = memo;
-            }
+            *sc.exact.at_mut(e) = memo;
         }
-        sc.variant_hint = memo.variant;
+        sc.variant_hint = (memo.variant != Code::UNSET).then_some(memo.variant);
         if memo.continues != 0 {
             if let Some((n, values)) =
                 self.continue_span(text, words, i, KeyMap::Fold, memo.continues, sc)
@@ -523,8 +546,7 @@ impl Normalizer {
                 _ => None,
             };
         }
-        let h = memo_hash(text, w);
-        let (memo_at, facts) = self.facts(text, w, h, sc);
+        let (memo_at, facts) = self.facts(text, w, sc);
         if !facts.candidate {
             self.remember(sc, text, w, Single::Nothing);
             return None;
@@ -598,22 +620,17 @@ impl Normalizer {
         None
     }
 
-    /// The variant phase's facts of word `w` (memo hash `h`): their index in the scanner's
-    /// list, and a copy.
-    fn facts(&self, text: &str, w: Word, h: u64, sc: &mut Scanner) -> (usize, Facts) {
-        let word = &text[w.start..w.end];
-        let memo = *sc.exact.get_or_insert_with(h, word, ExactMemo::default);
-        if memo.facts != 0 {
-            let at = memo.facts as usize - 1;
+    /// The variant phase's facts of word `w`: their index in the scanner's list, and a copy.
+    fn facts(&self, text: &str, w: Word, sc: &mut Scanner) -> (usize, Facts) {
+        let e = sc.entry(text, w);
+        if sc.cold[e].facts != 0 {
+            let at = sc.cold[e].facts as usize - 1;
             return (at, sc.facts[at]);
         }
         let facts = self.compute_facts(text, w, sc);
         sc.facts.push(facts);
-        let at = sc.facts.len() - 1;
-        if let Some(m) = sc.exact.get_mut(h, word) {
-            m.facts = at as u32 + 1;
-        }
-        (at, facts)
+        sc.cold[e].facts = sc.facts.len() as u32;
+        (sc.facts.len() - 1, facts)
     }
 
     fn compute_facts(&self, text: &str, w: Word, sc: &mut Scanner) -> Facts {
@@ -741,13 +758,12 @@ impl Normalizer {
         if !word.chars().next().is_some_and(char::is_uppercase) {
             return false;
         }
-        let h = memo_hash(text, w);
-        let memo = sc.exact.get_or_insert_with(h, word, ExactMemo::default);
-        if memo.known == 0 {
+        let e = sc.entry(text, w);
+        if sc.cold[e].known == 0 {
             fold_word(text, w, &mut sc.buf);
-            memo.known = 1 + crate::dict::is_known_word(&sc.buf) as u8;
+            sc.cold[e].known = 1 + crate::dict::is_known_word(&sc.buf) as u8;
         }
-        memo.known == 1
+        sc.cold[e].known == 1
     }
 }
 
@@ -769,7 +785,7 @@ fn remember_code(sc: &mut Scanner, text: &str, w: Word, code: Code) {
             &text[w.start..w.end],
             ExactMemo::default,
         )
-        .variant = Some(code);
+        .variant = code;
 }
 
 /// Rewrites `text` with the replacements of `matches` accepted by `accept`.

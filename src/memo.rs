@@ -46,9 +46,16 @@ impl Key {
 }
 
 struct Entry<V> {
-    hash: u64,
+    /// The word's hash folded to 32 bits.
+    hash: u32,
     key: Key,
     value: V,
+}
+
+/// A 64-bit hash folded to the 32 bits the table keeps.
+#[inline]
+fn fold(hash: u64) -> u32 {
+    (hash ^ (hash >> 32)) as u32
 }
 
 /// Words to values. Grows by doubling; [`WordTable::clear`] empties it.
@@ -87,11 +94,10 @@ impl<V> WordTable<V> {
 
     /// The slot holding `word`, or the empty slot where it would go.
     #[inline]
-    fn find(&self, hash: u64, word: &str) -> (usize, Option<usize>) {
+    fn find(&self, hash: u32, word: &str) -> (usize, Option<usize>) {
         let mask = self.slots.len() - 1;
         let short = Key::short(word);
-        // The low bits of the tokenizer's hash are well mixed; fold in the high ones anyway.
-        let mut at = (hash ^ (hash >> 32)) as usize & mask;
+        let mut at = hash as usize & mask;
         loop {
             let s = self.slots[at];
             if s == 0 {
@@ -114,7 +120,7 @@ impl<V> WordTable<V> {
     /// The value of `word`, whose hash is `hash`.
     #[inline]
     pub fn get_mut(&mut self, hash: u64, word: &str) -> Option<&mut V> {
-        match self.find(hash, word) {
+        match self.find(fold(hash), word) {
             (_, Some(e)) => Some(&mut self.entries[e].value),
             _ => None,
         }
@@ -128,14 +134,39 @@ impl<V> WordTable<V> {
         word: &str,
         make: impl FnOnce() -> V,
     ) -> &mut V {
-        let e = match self.find(hash, word) {
-            (_, Some(e)) => e,
-            (slot, None) => self.insert_at(slot, hash, word, make()),
-        };
+        let e = self.index_or_insert_with(hash, word, make);
         &mut self.entries[e].value
     }
 
-    fn insert_at(&mut self, slot: usize, hash: u64, word: &str, value: V) -> usize {
+    /// The index of `word`'s entry, made with the value `make` gives when it is new. Entries
+    /// are numbered in the order they were made, from zero, until the table is cleared.
+    #[inline]
+    pub fn index_or_insert_with(
+        &mut self,
+        hash: u64,
+        word: &str,
+        make: impl FnOnce() -> V,
+    ) -> usize {
+        let hash = fold(hash);
+        match self.find(hash, word) {
+            (_, Some(e)) => e,
+            (slot, None) => self.insert_at(slot, hash, word, make()),
+        }
+    }
+
+    /// The value of entry `e`.
+    #[inline]
+    pub fn at(&self, e: usize) -> &V {
+        &self.entries[e].value
+    }
+
+    /// The value of entry `e`.
+    #[inline]
+    pub fn at_mut(&mut self, e: usize) -> &mut V {
+        &mut self.entries[e].value
+    }
+
+    fn insert_at(&mut self, slot: usize, hash: u32, word: &str, value: V) -> usize {
         let key = Key::short(word).unwrap_or_else(|| {
             self.long_keys.push_str(word);
             Key::long(self.long_keys.len() - word.len(), word.len())
@@ -154,7 +185,7 @@ impl<V> WordTable<V> {
         let mut slots = vec![0u32; self.slots.len() * 2];
         let mask = slots.len() - 1;
         for (e, entry) in self.entries.iter().enumerate() {
-            let mut at = (entry.hash ^ (entry.hash >> 32)) as usize & mask;
+            let mut at = entry.hash as usize & mask;
             while slots[at] != 0 {
                 at = (at + 1) & mask;
             }
