@@ -216,6 +216,10 @@ impl Tokens<'_> {
                 break;
             }
             let b = bytes[j];
+            // ASCII punctuation or space ends the word, unless it is an apostrophe.
+            if b < 0x80 && b != b'\'' && b != b'`' {
+                break;
+            }
             let (c, len) = char_at(text, j);
             if b >= 0x80 && is_word_char(c) {
                 plain = false;

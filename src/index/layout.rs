@@ -163,7 +163,7 @@ pub fn ascii_word_hash(word: &[u8]) -> u64 {
 
 /// `word_hash` of the folded form of the ASCII letters and digits `text[start..end]`; reads
 /// whole eight-byte chunks of `text` where it can, instead of assembling the last one.
-#[inline]
+#[inline(always)]
 pub fn ascii_alnum_hash(text: &[u8], start: usize, end: usize) -> u64 {
     let len = end - start;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ len as u64;
