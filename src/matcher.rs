@@ -316,11 +316,8 @@ impl Normalizer {
         let word = &text[w.start..w.end];
         let lower = word.as_bytes()[0].is_ascii_lowercase()
             || word.chars().next().is_some_and(char::is_lowercase);
-        // Lower-case words: the small lower-case filter settles most of them. Others (names,
-        // sentence starts) are few and repeat: their memo comes first.
-        if lower && !self.may_start_word(text, w, lower, &mut sc.buf).0 {
-            return None;
-        }
+        // Plain lower-case words that start no name were settled by the filter already; the
+        // rest (names, sentence starts, words with accents) are few and repeat: memoised.
         sc.bound_exact();
         // One lookup, hashing nothing: the tokenizer hashed the word.
         let e = sc.entry(text, w);
@@ -528,6 +525,14 @@ impl Normalizer {
         sc: &mut Scanner,
     ) -> Option<(usize, Match)> {
         let w = words[i];
+        // Only capitalised words of a cased script; other scripts only when an output
+        // language is named (their forms are correct in their own language otherwise).
+        let first = text[w.start..].chars().next()?;
+        if !first.is_uppercase()
+            && (first.is_lowercase() || !self.opts.explicit_lang || !first.is_alphabetic())
+        {
+            return None;
+        }
         // The exact phase just looked this word's memo up and left its variant result here.
         if let Some(code) = sc.variant_hint.take() {
             return match sc.decision(code) {
