@@ -194,7 +194,30 @@ impl Tokens<'_> {
             self.at = n;
             return None;
         }
-        // A word starts at i. ASCII letters and digits are skipped eight at a time.
+        // A word starts at i. Most words are a few ASCII letters or digits followed by a space
+        // or punctuation: one eight-byte load finds the end and gives the hash.
+        if i + 8 <= n {
+            let chunk = load8(bytes, i);
+            let stop = !alnum_bytes(chunk) & HIGH;
+            if stop != 0 {
+                let len = (stop.trailing_zeros() / 8) as usize;
+                let b = bytes[i + len];
+                if b < 0x80 && b != b'\'' && b != b'`' {
+                    let word = Word {
+                        start: i,
+                        end: i + len,
+                        joins: self.gap.ok,
+                        tight: self.gap.ok && self.gap.tight,
+                        plain: true,
+                        hash: crate::index::layout::short_alnum_hash(chunk, len),
+                    };
+                    self.gap = Gap::after_word(true);
+                    self.at = i + len;
+                    return Some(word);
+                }
+            }
+        }
+        // Longer words, and words with apostrophes or beyond ASCII: eight bytes at a time.
         let start = i;
         let mut j = i;
         let mut plain = true;
@@ -358,6 +381,90 @@ mod tests {
             if w.plain {
                 assert_eq!(w.hash, crate::index::layout::ascii_word_hash(t.as_bytes()));
             }
+        }
+    }
+
+    /// The rules of the module documentation read one character at a time: the reference
+    /// that the eight-byte tokenizer must agree with.
+    fn reference(text: &str) -> Vec<(usize, usize, bool, bool)> {
+        let cs: Vec<(usize, char)> = text.char_indices().collect();
+        let at = |k: usize| cs.get(k).map(|&(_, c)| c);
+        let offset = |k: usize| cs.get(k).map_or(text.len(), |&(o, _)| o);
+        let mut out = Vec::new();
+        let (mut ok, mut tight) = (false, false);
+        let (mut newlines, mut dashes, mut dots) = (0, 0, 0);
+        let mut k = 0;
+        while k < cs.len() {
+            let c = cs[k].1;
+            if !is_word_char(c) {
+                if ok {
+                    ok = match c {
+                        '\n' => {
+                            newlines += 1;
+                            newlines <= 1
+                        }
+                        '.' => {
+                            dots += 1;
+                            dots <= 1
+                        }
+                        c if is_dash(c) => {
+                            dashes += 1;
+                            dashes <= 1
+                        }
+                        c => c.is_whitespace() || is_invisible(c),
+                    };
+                    tight &= ok && (matches!(c, ' ' | '\t' | '\u{00A0}') || is_dash(c));
+                }
+                k += 1;
+                continue;
+            }
+            let start = k;
+            let mut end = k + 1;
+            let mut possessive = false;
+            loop {
+                match at(end) {
+                    Some(c) if is_word_char(c) => end += 1,
+                    Some(c) if is_apostrophe(c) && at(end + 1).is_some_and(char::is_alphabetic) => {
+                        let d = at(end + 1).unwrap_or(' ');
+                        if (d == 's' || d == 'S') && !at(end + 2).is_some_and(is_word_char) {
+                            possessive = true;
+                            break;
+                        }
+                        end += 1;
+                    }
+                    _ => break,
+                }
+            }
+            out.push((offset(start), offset(end), ok, ok && tight));
+            ok = !possessive;
+            tight = ok;
+            (newlines, dashes, dots) = (0, 0, 0);
+            k = if possessive { end + 2 } else { end };
+        }
+        out
+    }
+
+    #[test]
+    fn agrees_with_the_rules_read_one_character_at_a_time() {
+        let alphabet: Vec<char> =
+            "aZ9 xYz Qwertyuiopasdf 's’`S.-‐–,;:!\n\t\u{A0}\u{200B}\u{AD}éЖΩ\u{301}"
+                .chars()
+                .collect();
+        let mut seed: u64 = 7;
+        let mut next = |m: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % m
+        };
+        for _ in 0..20_000 {
+            let len = next(40);
+            let s: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let got: Vec<_> = words(&s)
+                .iter()
+                .map(|w| (w.start, w.end, w.joins, w.tight))
+                .collect();
+            assert_eq!(got, reference(&s), "{s:?}");
         }
     }
 }

@@ -161,6 +161,15 @@ pub fn ascii_word_hash(word: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
+/// `word_hash` of the folded form of an ASCII word of `len` letters and digits (at most 8),
+/// given as the low `len` bytes of `chunk` (little-endian; higher bytes are ignored).
+#[inline(always)]
+pub fn short_alnum_hash(chunk: u64, len: usize) -> u64 {
+    let x = chunk & (u64::MAX >> (64 - 8 * len));
+    let h = mix(0xcbf2_9ce4_8422_2325 ^ len as u64, lower8(x));
+    h ^ (h >> 29)
+}
+
 /// `word_hash` of the folded form of the ASCII letters and digits `text[start..end]`; reads
 /// whole eight-byte chunks of `text` where it can, instead of assembling the last one.
 #[inline(always)]
@@ -250,6 +259,13 @@ mod tests {
                         ascii_word_hash(&text[start..end]),
                         "{start}..{end}"
                     );
+                    if end - start <= 8 && start + 8 <= text.len() {
+                        let chunk = u64::from_le_bytes(text[start..start + 8].try_into().unwrap());
+                        assert_eq!(
+                            short_alnum_hash(chunk, end - start),
+                            ascii_word_hash(&text[start..end])
+                        );
+                    }
                 }
             }
         }
