@@ -123,6 +123,27 @@ struct Step {
     next: u32,
 }
 
+/// The first two bytes of the keys that continue from some key-map states, as a 512-bit
+/// filter: a pair that is not in it starts no key from there.
+#[derive(Clone, Default)]
+struct Pairs([u64; 8]);
+
+impl Pairs {
+    fn bit(a: u8, b: u8) -> usize {
+        (a as usize * 37 + b as usize) & 511
+    }
+
+    fn add(&mut self, a: u8, b: u8) {
+        let bit = Pairs::bit(a, b);
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    fn may(&self, a: u8, b: u8) -> bool {
+        let bit = Pairs::bit(a, b);
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
+    }
+}
+
 /// Key-map states: index, and fst node address and output.
 type States = Box<[(u16, (usize, u64))]>;
 
@@ -137,6 +158,8 @@ pub struct Scanner {
     found: Vec<Match>,
     states: Vec<States>,
     facts: Vec<Facts>,
+    /// Two-byte filters of the fold-map states, by index in `states`; made on first use.
+    pairs: Vec<Option<Pairs>>,
     /// Walks of the key maps by one word after a first word, and their key values.
     steps: WordTable<Step>,
     values: Vec<Box<[(u16, u64)]>>,
@@ -160,6 +183,7 @@ impl Scanner {
             self.cold.clear();
             self.found.clear();
             self.states.clear();
+            self.pairs.clear();
             self.facts.clear();
             self.steps.clear();
             self.values.clear();
@@ -465,6 +489,18 @@ impl Normalizer {
     /// a common first word (`New`, `San`, `Abdel`) are walked once.
     fn step(&self, text: &str, w: Word, map: KeyMap, states: u32, sc: &mut Scanner) -> Step {
         let word = &text[w.start..w.end];
+        // Most words after a common first word lead nowhere: the first two letters of a plain
+        // word, against the pairs that leave the states, turn most of them away at once.
+        if map == KeyMap::Fold && w.plain && w.end - w.start >= 2 {
+            let b = text.as_bytes();
+            let (x, y) = (
+                b[w.start].to_ascii_lowercase(),
+                b[w.start + 1].to_ascii_lowercase(),
+            );
+            if !self.pairs_of(states, sc).may(x, y) {
+                return Step { values: 0, next: 0 };
+            }
+        }
         // Distinct state lists give distinct hashes for one word (an odd multiplier is a
         // bijection), and the table compares the word itself.
         let h = memo_hash(text, w) ^ (states as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
@@ -510,6 +546,22 @@ impl Normalizer {
             sc.steps.get_or_insert_with(h, word, || step);
         }
         step
+    }
+
+    /// The two-byte filter of the fold-map states `states` (made on first use).
+    fn pairs_of<'s>(&self, states: u32, sc: &'s mut Scanner) -> &'s Pairs {
+        let at = states as usize - 1;
+        if sc.pairs.len() <= at {
+            sc.pairs.resize(at + 1, None);
+        }
+        sc.pairs[at].get_or_insert_with(|| {
+            let mut p = Pairs::default();
+            for &(ixn, state) in sc.states[at].iter() {
+                Cursor::resume(self.indexes[ixn as usize].map(KeyMap::Fold), state)
+                    .for_each_pair(|a, b| p.add(a, b));
+            }
+            p
+        })
     }
 
     fn alias_text(&self, h: Hit) -> &str {

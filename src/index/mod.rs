@@ -450,6 +450,16 @@ impl<'a> Cursor<'a> {
         true
     }
 
+    /// Calls `f` with the first two bytes of every way on from here (`f(a, b)` for each path
+    /// `a` then `b`).
+    pub fn for_each_pair(&self, mut f: impl FnMut(u8, u8)) {
+        for t in self.node.transitions() {
+            for u in self.fst.node(t.addr).transitions() {
+                f(t.inp, u.inp);
+            }
+        }
+    }
+
     /// The value of the key read so far, if it is a key.
     #[inline]
     pub fn value(&self) -> Option<u64> {
