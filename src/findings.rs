@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Config, Severity};
 use crate::engine::{Match, Normalizer};
-use crate::matcher::Scanner;
 use crate::prose::{self, Syntax};
+use crate::scanner::Scanner;
 
 /// What to check a document with.
 #[derive(Debug, Clone, Copy)]

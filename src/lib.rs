@@ -21,6 +21,7 @@ pub mod memo;
 pub mod position;
 pub mod prose;
 pub mod report;
+pub mod scanner;
 pub mod table;
 pub mod tokens;
 pub mod translit;
@@ -28,7 +29,8 @@ pub mod translit;
 pub use engine::{
     Candidate, Context, Fix, Match, MatchKind, Normalizer, Note, Options, Resolution,
 };
-pub use matcher::{apply, Scanner};
+pub use matcher::apply;
+pub use scanner::Scanner;
 
 use std::path::Path;
 

@@ -36,10 +36,10 @@ use serde_json::{json, Value};
 
 use crate::config::{Config, Severity, FILE_NAME as CONFIG_FILE};
 use crate::engine::{Fix, Match, Normalizer};
-use crate::matcher::Scanner;
 use crate::position::{Breaks, Mapper, Unit};
 use crate::prose::Syntax;
 use crate::report::{one_line, reason};
+use crate::scanner::Scanner;
 
 /// The command that appends a variant to the user's table.
 pub const ADD_VARIANT: &str = "normalize.addVariant";

@@ -16,7 +16,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::engine::{Match, Normalizer};
-use crate::matcher::Scanner;
+use crate::scanner::Scanner;
 
 /// How a text is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

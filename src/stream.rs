@@ -8,7 +8,8 @@ use std::io::{self, Read, Write};
 
 use crate::config::Config;
 use crate::engine::{Fix, Normalizer};
-use crate::matcher::{apply_to, Scanner};
+use crate::matcher::apply_to;
+use crate::scanner::Scanner;
 
 /// Block size read at once.
 const BLOCK: usize = 1 << 20;
