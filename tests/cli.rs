@@ -78,6 +78,26 @@ fn filter_finds_names_across_any_word_offset_of_a_long_text() {
     assert_eq!(filter(&d, &[], &input), expected);
 }
 
+/// Per-stream memos are emptied when full (bounded memory on endless input); names are still
+/// found after every emptying.
+#[test]
+fn filter_keeps_finding_names_after_its_memos_fill_up() {
+    let d = scratch("filter-memo-limit");
+    let mut input = String::new();
+    let mut expected = String::new();
+    for n in 0..260_000 {
+        // Distinct capitalised words, each one more memo entry.
+        let word = format!("Zqw{n} ");
+        input.push_str(&word);
+        expected.push_str(&word);
+        if n % 2_000 == 0 {
+            input.push_str("and Kasym-Zhomart Tokaev of Kazakhastan. ");
+            expected.push_str("and Kassym-Jomart Tokayev of Kazakhstan. ");
+        }
+    }
+    assert_eq!(filter(&d, &[], &input), expected);
+}
+
 #[test]
 fn filter_rewrites_romanisation_and_misspelling() {
     let d = scratch("filter-sentence");
