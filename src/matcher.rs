@@ -291,11 +291,13 @@ impl Normalizer {
                 return Step { values: 0, next: 0 };
             }
         }
-        // Distinct state lists give distinct hashes for one word (an odd multiplier is a
-        // bijection), and the table compares the word itself.
+        // Keyed by word and state list: the table compares the word, the state list is
+        // compared here (two lists may share a hash).
         let h = memo_hash(text, w) ^ (states as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        if let Some(step) = sc.steps.get_mut(h, word) {
-            return *step;
+        if let Some(&mut (of, step)) = sc.steps.get_mut(h, word) {
+            if of == states {
+                return step;
+            }
         }
         fold_word(text, w, &mut sc.buf);
         let mut key = String::new();
@@ -333,7 +335,7 @@ impl Normalizer {
         // Only steps that go somewhere are kept: a failed step is short to walk again, and
         // keeping every word that follows a common first word would crowd the cache.
         if step.values != 0 || step.next != 0 {
-            sc.steps.get_or_insert_with(h, word, || step);
+            sc.steps.get_or_insert_with(h, word, || (states, step));
         }
         step
     }
@@ -658,4 +660,46 @@ fn pieces(
         }
     }
     emit(&text[at..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two state lists whose numbers fold to the same 32-bit memo hash: a memoised step from
+    /// one must not be taken for the other (`Korea` after `South` is not `Korea` after
+    /// `North`).
+    #[test]
+    fn walk_steps_are_kept_apart_by_state_list() {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let fold = |s: u64| {
+            let x = s.wrapping_mul(K);
+            (x ^ (x >> 32)) as u32
+        };
+        let (a, b) = (119_577u32, 132_609u32);
+        assert_eq!(
+            fold(a as u64),
+            fold(b as u64),
+            "the premise: the hashes collide"
+        );
+
+        let nz = Normalizer::load(true, &[] as &[&str], crate::Options::default()).unwrap();
+        let mut sc = Scanner::new();
+        let text = "South Korea North Korea";
+        let words = crate::tokens::words(text);
+        let (_, south) = nz.first_word(text, words[0], false, words[0].hash, &mut sc.buf);
+        let (_, north) = nz.first_word(text, words[2], false, words[2].hash, &mut sc.buf);
+        sc.states.resize(b as usize, Box::new([]));
+        sc.states[a as usize - 1] = south;
+        sc.states[b as usize - 1] = north;
+        let first = nz.step(text, words[1], KeyMap::Fold, a, &mut sc);
+        let second = nz.step(text, words[3], KeyMap::Fold, b, &mut sc);
+        assert!(first.values != 0 && second.values != 0);
+        let alias = |v: u32| {
+            let hits = nz.hits_of(&sc.values[v as usize - 1]);
+            nz.alias_text(hits[0]).to_lowercase()
+        };
+        assert_eq!(alias(first.values), "south korea");
+        assert_eq!(alias(second.values), "north korea");
+    }
 }

@@ -11,7 +11,8 @@ struct Key {
     bytes: [u8; 15],
 }
 
-/// Marks a key stored among the long keys; `bytes[..8]` are then its offset and length there.
+/// Marks a key stored among the long keys; `bytes` are then its offset (eight bytes) and
+/// length (seven) there.
 const LONG: u8 = u8::MAX;
 
 impl Key {
@@ -32,15 +33,17 @@ impl Key {
 
     fn long(offset: usize, len: usize) -> Key {
         let mut bytes = [0u8; 15];
-        bytes[..4].copy_from_slice(&(offset as u32).to_le_bytes());
-        bytes[4..8].copy_from_slice(&(len as u32).to_le_bytes());
+        bytes[..8].copy_from_slice(&(offset as u64).to_le_bytes());
+        bytes[8..].copy_from_slice(&(len as u64).to_le_bytes()[..7]);
         Key { len: LONG, bytes }
     }
 
     /// The byte range of a long key in the table's long keys.
     fn long_range(&self) -> std::ops::Range<usize> {
-        let offset = u32::from_le_bytes(self.bytes[..4].try_into().unwrap()) as usize;
-        let len = u32::from_le_bytes(self.bytes[4..8].try_into().unwrap()) as usize;
+        let offset = u64::from_le_bytes(self.bytes[..8].try_into().unwrap()) as usize;
+        let mut len = [0u8; 8];
+        len[..7].copy_from_slice(&self.bytes[8..]);
+        let len = u64::from_le_bytes(len) as usize;
         offset..offset + len
     }
 }
@@ -84,6 +87,11 @@ impl<V> WordTable<V> {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Bytes held by keys longer than 15 bytes.
+    pub fn long_key_bytes(&self) -> usize {
+        self.long_keys.len()
     }
 
     pub fn clear(&mut self) {

@@ -9,6 +9,13 @@ use crate::tokens::Word;
 
 /// Entries kept in a memo table before it is emptied (bounds memory on endless input).
 const CACHE_LIMIT: usize = 200_000;
+/// Bytes of long keys (words or spans over 15 bytes) kept in a memo table before it is emptied.
+const KEY_BYTES_LIMIT: usize = 16 << 20;
+
+/// Whether a memo table is full: it is then emptied before more is added.
+fn full<V>(table: &WordTable<V>) -> bool {
+    table.len() >= CACHE_LIMIT || table.long_key_bytes() >= KEY_BYTES_LIMIT
+}
 
 /// What the exact phase found for a word as a one-word name.
 #[derive(Clone)]
@@ -138,8 +145,9 @@ pub struct Scanner {
     pub(crate) facts: Vec<Facts>,
     /// Two-byte filters of the fold-map states, by index in `states`; made on first use.
     pub(crate) pairs: Vec<Option<Pairs>>,
-    /// Walks of the key maps by one word after a first word, and their key values.
-    pub(crate) steps: WordTable<Step>,
+    /// Walks of the key maps by one word after a first word (keyed by the word, with the
+    /// state list walked from beside the step), and their key values.
+    pub(crate) steps: WordTable<(u32, Step)>,
     pub(crate) values: Vec<Box<[(u16, u64)]>>,
     /// Decisions of multi-word spans, exact and by skeleton.
     pub(crate) spans: WordTable<Single>,
@@ -156,7 +164,10 @@ impl Scanner {
 
     /// Empties the word memo when it is full (bounds memory on endless input).
     pub(crate) fn bound_exact(&mut self) {
-        if self.exact.len() + self.steps.len() >= CACHE_LIMIT {
+        if self.exact.len() + self.steps.len() >= CACHE_LIMIT
+            || full(&self.exact)
+            || full(&self.steps)
+        {
             self.exact.clear();
             self.cold.clear();
             self.found.clear();
@@ -226,7 +237,7 @@ pub(crate) fn memo_hash(text: &str, w: Word) -> u64 {
 
 /// The value of `key` in `table`, made by `make` when new; the table is emptied when full.
 pub(crate) fn cached<V: Clone>(table: &mut WordTable<V>, key: &str, make: impl FnOnce() -> V) -> V {
-    if table.len() >= CACHE_LIMIT {
+    if full(table) {
         table.clear();
     }
     table

@@ -143,38 +143,50 @@ pub fn normalize_stream_with(
 ) -> io::Result<Stats> {
     let mut sc = Scanner::new();
     let mut stats = Stats::default();
-    // `buf[..len]` holds the bytes read and not yet written. The buffer is zeroed once, not
-    // before every read: a pipe gives 64 KB a read, and zeroing a block each time would cost
-    // more than the reading.
-    let mut buf: Vec<u8> = vec![0; BLOCK * 2];
+    // `buf[..len]` holds the bytes read and not yet written. Where to cut is decided on the
+    // first `want` of them only, so that the output does not depend on how the input arrives
+    // (a file gives what is asked, a pipe 64 KB a read). The buffer is zeroed only as it
+    // grows, not before every read.
+    let mut buf: Vec<u8> = Vec::new();
     let mut len = 0;
+    let mut want = BLOCK;
     let mut eof = false;
-    while !eof {
-        if buf.len() - len < BLOCK {
-            buf.resize(len + BLOCK, 0);
-        }
-        let n = loop {
-            match input.read(&mut buf[len..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+    loop {
+        while len < want && !eof {
+            if buf.len() < want {
+                buf.resize(want, 0);
+            }
+            match input.read(&mut buf[len..want]) {
+                Ok(0) => eof = true,
+                Ok(n) => {
+                    len += n;
+                    stats.bytes += n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
-        };
-        len += n;
-        stats.bytes += n as u64;
-        eof = n == 0;
-        if let Some(cut) = cut_point(&buf[..len], eof) {
-            normalize_bytes(
-                nz,
-                &mut sc,
-                &buf[..cut],
-                apply_fix,
-                config,
-                output,
-                &mut stats,
-            )?;
-            buf.copy_within(cut..len, 0);
-            len -= cut;
+        }
+        let end = len.min(want);
+        if end == 0 {
+            break;
+        }
+        match cut_point(&buf[..end], eof && len <= want) {
+            Some(cut) => {
+                normalize_bytes(
+                    nz,
+                    &mut sc,
+                    &buf[..cut],
+                    apply_fix,
+                    config,
+                    output,
+                    &mut stats,
+                )?;
+                buf.copy_within(cut..len, 0);
+                len -= cut;
+                want = BLOCK;
+            }
+            // No break to cut at yet: decide on twice as much.
+            None => want = (want * 2).min(MAX_CARRY),
         }
     }
     output.flush()?;

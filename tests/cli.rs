@@ -98,6 +98,35 @@ fn filter_keeps_finding_names_after_its_memos_fill_up() {
     assert_eq!(filter(&d, &[], &input), expected);
 }
 
+/// The filter cuts long input into blocks; where it cuts depends on the text only, not on how
+/// the bytes arrive, so a file and the same bytes through a pipe give the same output. Every
+/// line here ends inside a wrapped name and there are no blank lines (no paragraph breaks to
+/// cut at), with LF and with CRLF line ends.
+#[test]
+fn filter_output_is_the_same_from_a_file_and_from_a_pipe() {
+    let d = scratch("filter-file-pipe");
+    for (name, eol) in [("lf.txt", "\n"), ("crlf.txt", "\r\n")] {
+        let mut text = String::new();
+        let mut n = 0;
+        while text.len() < 3_500_000 {
+            n += 1;
+            let filler = "word ".repeat(n % 13);
+            text.push_str(&format!("Tokayev {filler}met Qasim Jomart{eol}"));
+        }
+        write(&d, name, &text);
+        let from_file = filter(&d, &[name], "");
+        let from_pipe = filter(&d, &[], &text);
+        assert!(
+            from_file == from_pipe,
+            "{name}: file and pipe outputs differ"
+        );
+        assert!(
+            from_file.contains("Kassym-Jomart"),
+            "{name}: wrapped names are fixed"
+        );
+    }
+}
+
 #[test]
 fn filter_rewrites_romanisation_and_misspelling() {
     let d = scratch("filter-sentence");
