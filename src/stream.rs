@@ -1,7 +1,9 @@
 //! Streaming the text filter: bounded memory on any input size, invalid UTF-8 passed through.
 //!
 //! Input is read in blocks and cut at a paragraph break (else a line break, else a space), so
-//! that a name wrapped across two lines of one paragraph is still seen whole. Each block's
+//! that a name wrapped across two lines of one paragraph is still seen whole. Where to cut is
+//! decided on the pending text alone (its first 64 KB, then twice as much while no break will
+//! do), so the output is the same whether the input comes from a file or a pipe. Each block's
 //! valid UTF-8 runs are normalised; bytes that are not UTF-8 are copied unchanged.
 
 use std::io::{self, Read, Write};
@@ -11,7 +13,10 @@ use crate::engine::{Fix, Normalizer};
 use crate::matcher::apply_to;
 use crate::scanner::Scanner;
 
-/// Block size read at once.
+/// The first look at pending input: cut at a paragraph break in its second half, else look
+/// at twice as much.
+const VIEW: usize = 64 << 10;
+/// Input looked at before a line break will do for a cut when no paragraph break comes.
 const BLOCK: usize = 1 << 20;
 /// Longest run kept waiting for a line break before it is cut at a space or character.
 const MAX_CARRY: usize = 4 << 20;
@@ -149,7 +154,7 @@ pub fn normalize_stream_with(
     // grows, not before every read.
     let mut buf: Vec<u8> = Vec::new();
     let mut len = 0;
-    let mut want = BLOCK;
+    let mut want = VIEW;
     let mut eof = false;
     loop {
         while len < want && !eof {
@@ -183,7 +188,7 @@ pub fn normalize_stream_with(
                 )?;
                 buf.copy_within(cut..len, 0);
                 len -= cut;
-                want = BLOCK;
+                want = VIEW;
             }
             // No break to cut at yet: decide on twice as much.
             None => want = (want * 2).min(MAX_CARRY),
