@@ -16,7 +16,6 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -853,7 +852,7 @@ impl VariantRequest {
     }
 }
 
-/// Appends `found -> canonical` to a table in its own format (simple `alias  canonical`, or a
+/// Adds `found -> canonical` at the end of a table in its own format (simple `alias  canonical`, or a
 /// full-format row `id  type    found` that points the alias at the entity), creating a simple
 /// table when the file does not exist. Nothing is written when the row is already there.
 pub fn append_variant(table: &Path, req: &VariantRequest) -> Result<(), String> {
@@ -905,18 +904,51 @@ pub fn append_variant(table: &Path, req: &VariantRequest) -> Result<(), String> 
             fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
     }
-    let mut f = fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(table)
-        .map_err(|e| format!("{}: {e}", table.display()))?;
-    f.write_all(add.as_bytes())
+    // The whole table is rewritten atomically: a failure part-way leaves it as it was.
+    let mut contents = existing.unwrap_or_default();
+    contents.push_str(&add);
+    crate::load::write_atomic(table, contents.as_bytes())
         .map_err(|e| format!("{}: {e}", table.display()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table is rewritten atomically: through a symbolic link its target gets the row
+    /// (the link stays), and its permissions are kept.
+    #[cfg(unix)]
+    #[test]
+    fn add_variant_rewrites_the_table_in_place_of_its_link_keeping_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("normalize-lsp-unit-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("names.tsv");
+        fs::write(&target, "alias\tcanonical\nKazakstann\tKazakhstan").unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.join("link.tsv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let req = VariantRequest {
+            uri: None,
+            found: "Qazaqstan".into(),
+            canonical: "Kazakhstan".into(),
+            id: None,
+            kind: None,
+        };
+        append_variant(&link, &req).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            fs::read_to_string(&target).unwrap(),
+            "alias\tcanonical\nKazakstann\tKazakhstan\nQazaqstan\tKazakhstan\n"
+        );
+        let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        let _ = fs::remove_dir_all(&dir);
+    }
 
     fn pos(line: u32, character: u32) -> Position {
         Position { line, character }

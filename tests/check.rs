@@ -234,6 +234,10 @@ fn exit_codes_and_stdin() {
         out.stdout,
         "bad.txt:1:1: Kazakhastan -> Kazakhstan (misspelling of country KZ, edit distance 1)\n"
     );
+    // Only a missing file: the error, and no "No findings." that would read as all clear.
+    let out = run(&dir, &["check", "missing.md"]);
+    assert_eq!((out.code, out.stdout.as_str()), (Some(2), ""));
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
     // A bad table: exit 2 with file and line.
     write(&dir, "bad.tsv", "alias\tcanonical\nonly-one-column\n");
     let out = run(&dir, &["check", "--table", "bad.tsv", "clean.md"]);

@@ -381,7 +381,7 @@ fn text_mode_fixes_names_inside_cells() {
         out.text(),
         "n,notes\n1,Talks in Kazakhstan with Kassym-Jomart Tokayev\n2,\"Nothing, here\"\n"
     );
-    assert!(out.stderr.contains("1 cells fixed"), "{}", out.stderr);
+    assert!(out.stderr.contains("1 cell fixed"), "{}", out.stderr);
 }
 
 #[test]
@@ -722,7 +722,7 @@ fn bad_rows_fail_or_pass_leniently() {
         );
         let out = run(&dir, &["csv", "-c", "country", "--lenient", name], b"").ok();
         assert!(
-            out.stderr.contains("1 bad rows copied unchanged"),
+            out.stderr.contains("1 bad row copied unchanged"),
             "{}",
             out.stderr
         );

@@ -683,7 +683,8 @@ pub fn run(args: &CheckArgs, tables: &TableArgs) -> Result<u8> {
     }
     match format {
         Format::Sarif if !args.diff => report::write_sarif(&mut out, &all)?,
-        Format::Human if !args.diff => {
+        // "No findings." would say too much when a file could not be read (said on stderr).
+        Format::Human if !args.diff && (reported > 0 || errors == 0) => {
             report::write_human_summary(&mut out, reported, files_with, safe, suggested, color)?
         }
         _ => {}

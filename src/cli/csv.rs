@@ -209,11 +209,16 @@ fn thousands(n: u64) -> String {
     groups.join(",")
 }
 
+/// `n` and the noun, plural unless `n` is 1: "1 row", "1,024 rows".
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 fn summary_line(s: &Summary, report: Option<&Path>, text: bool) -> String {
     let mut line = format!(
-        "normalize: {} rows, {} cells fixed, {} ambiguous",
-        thousands(s.rows),
-        thousands(s.cells_fixed),
+        "normalize: {}, {} fixed, {} ambiguous",
+        count(s.rows, "row", "rows"),
+        count(s.cells_fixed, "cell", "cells"),
         thousands(s.ambiguous)
     );
     if !text {
@@ -228,8 +233,8 @@ fn summary_line(s: &Summary, report: Option<&Path>, text: bool) -> String {
     }
     if s.bad_rows > 0 {
         line.push_str(&format!(
-            ", {} bad rows copied unchanged",
-            thousands(s.bad_rows)
+            ", {} copied unchanged",
+            count(s.bad_rows, "bad row", "bad rows")
         ));
     }
     if s.ambiguous + s.unresolved + s.undecided > 0 {
