@@ -940,6 +940,23 @@ impl Normalizer {
         if !skel.is_empty() {
             self.hits(KeyMap::Skeleton, &skel, &mut hits);
             if let Some(r) = self.resolution(name, &hits, MatchKind::Translit, 0) {
+                // A skeleton is a loose key. Found only through names in other languages
+                // (`Lithunia` as Sicilian `Littonia`, Latvia), it yields to a one-edit
+                // misspelling of another entity's English name (Lithuania).
+                let english = hits
+                    .iter()
+                    .any(|h| lang_has(self.info(*h).lang, "en") || self.info(*h).lang.is_empty());
+                if r.entity.is_some() && !english && fuzzy_budget(key.chars().count()) > 0 {
+                    let (near, d) = self.one_edit_english_hits(&key);
+                    if let Some(f) = self.resolution(name, &near, MatchKind::Fuzzy, d) {
+                        let other = |f: &Resolution| {
+                            f.entity.as_ref().map(|e| &e.id) != r.entity.as_ref().map(|e| &e.id)
+                        };
+                        if f.entity.is_some() && other(&f) {
+                            return f;
+                        }
+                    }
+                }
                 return r;
             }
             // The name written the German, Polish, Dutch, French or Czech way.

@@ -350,6 +350,26 @@ fn lookup_resolves_names() {
     assert_ne!(rows[2][4], "exact");
 }
 
+/// A skeleton match found only through another language's name of one entity (Sicilian
+/// `Littonia`, Latvia) yields to a one-edit misspelling of another entity's English name.
+#[test]
+fn lookup_prefers_an_english_misspelling_to_a_foreign_skeleton() {
+    let d = scratch("lookup-skeleton-vs-misspelling");
+    let rows = lookup_rows(&run_in(&d, &["lookup", "Lithunia", "Keyna", "Toqaev"], b""));
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[1].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Lithuania", "fuzzy"),
+            ("Kenya", "fuzzy"),
+            ("Kassym-Jomart Tokayev", "exact")
+        ]
+    );
+}
+
 #[test]
 fn lookup_unknown_name_is_none() {
     let d = scratch("lookup-none");
