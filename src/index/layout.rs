@@ -44,13 +44,17 @@ pub const DELETIONS_MIN_CHARS: usize = 5;
 pub fn deletions(key: &str) -> Vec<String> {
     let mut out = Vec::with_capacity(key.len() + 1);
     out.push(key.to_string());
+    let mut previous = None;
     for (i, c) in key.char_indices() {
+        // Deleting any one of a run of equal characters gives the same key: once per run.
+        if previous == Some(c) {
+            continue;
+        }
+        previous = Some(c);
         let mut d = String::with_capacity(key.len());
         d.push_str(&key[..i]);
         d.push_str(&key[i + c.len_utf8()..]);
-        if !out.contains(&d) {
-            out.push(d);
-        }
+        out.push(d);
     }
     out
 }
@@ -268,6 +272,21 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn deletions_are_each_shorter_key_once() {
+        for key in ["kazakhstan", "mississippi", "aaa", "a", "", "ŁódźŁ", "abba"] {
+            let got = deletions(key);
+            let mut want: Vec<String> = vec![key.to_string()];
+            for (i, c) in key.char_indices() {
+                let d = format!("{}{}", &key[..i], &key[i + c.len_utf8()..]);
+                if !want.contains(&d) {
+                    want.push(d);
+                }
+            }
+            assert_eq!(got, want, "{key}");
         }
     }
 }

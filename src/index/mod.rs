@@ -292,10 +292,38 @@ impl Index {
         let Some(map) = &self.deletions else {
             return false;
         };
+        let fst = map.as_fst();
+        // The key and its one-character deletions, looked up by walking the key once: the
+        // deletion at a character resumes from the state the walk reached before it, and no
+        // deletion after the point where the walk fails can be a key.
+        let bytes = key.as_bytes();
+        let mut cur = Cursor::new(fst);
+        let mut values = Vec::new();
+        let mut previous = None;
+        let mut walked = true;
+        for (i, c) in key.char_indices() {
+            // Deleting any one of a run of equal characters gives the same key: once per run.
+            if previous != Some(c) {
+                let mut rest = cur.clone();
+                if rest.step(&bytes[i + c.len_utf8()..]) {
+                    values.extend(rest.value());
+                }
+            }
+            previous = Some(c);
+            if !cur.step(&bytes[i..i + c.len_utf8()]) {
+                walked = false;
+                break;
+            }
+        }
+        if walked {
+            if let Some(v) = cur.value() {
+                // The key itself first, as in the map's build.
+                values.insert(0, v);
+            }
+        }
         let mut seen: Vec<u32> = Vec::new();
         let mut list = Vec::new();
-        for d in deletions(key) {
-            let Some(v) = map.get(&d) else { continue };
+        for v in values {
             list.clear();
             self.postings(v, &mut list);
             for &a in &list {
@@ -405,6 +433,7 @@ impl Walk<'_> {
 }
 
 /// Incremental walk of a key map, byte by byte, for longest-match scanning.
+#[derive(Clone)]
 pub struct Cursor<'a> {
     fst: &'a Fst<Slice>,
     node: Node<'a>,
@@ -466,5 +495,51 @@ impl<'a> Cursor<'a> {
         self.node
             .is_final()
             .then(|| self.out.cat(self.node.final_output()).value())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The deletion map and the edit-distance walk find the same English targets one edit
+    /// away, on misspellings of real names and on words that match nothing.
+    #[test]
+    fn one_edit_lookups_agree_with_the_walk() {
+        let ix = crate::load::default_index();
+        let mut keys: Vec<String> = Vec::new();
+        for name in [
+            "kazakhstan",
+            "afghanistan",
+            "uzbekistan",
+            "lithuania",
+            "mississippi",
+        ] {
+            for (i, c) in name.char_indices() {
+                let rest = &name[i + c.len_utf8()..];
+                keys.push(format!("{}{rest}", &name[..i])); // deletion
+                keys.push(format!("{}{c}{c}{rest}", &name[..i])); // doubling
+                keys.push(format!("{}x{rest}", &name[..i])); // substitution
+            }
+        }
+        keys.extend([
+            "wordlongwordlong1234".to_string(),
+            "zzzzzzz".into(),
+            "łódźa".into(),
+        ]);
+        for key in keys {
+            let mut by_map = Vec::new();
+            assert!(ix.one_edit_english(&key, |a| by_map.push(a)));
+            let mut by_walk = Vec::new();
+            ix.fuzzy(KeyMap::FuzzyEnglish, key.as_bytes(), 1, |v, d| {
+                if d == 1 {
+                    ix.postings(v, &mut by_walk);
+                }
+            });
+            by_map.sort_unstable();
+            by_walk.sort_unstable();
+            by_walk.dedup();
+            assert_eq!(by_map, by_walk, "{key}");
+        }
     }
 }
