@@ -17,9 +17,7 @@ use crate::engine::{
 use crate::fold::fold_into;
 use crate::index::layout::{ascii_word_hash, word_hash};
 use crate::index::{Cursor, KeyMap};
-use crate::scanner::{
-    cached, memo_hash, remember_code, Code, Facts, Pairs, Scanner, Single, States, Step,
-};
+use crate::scanner::{cached, memo_hash, Code, Facts, Pairs, Scanner, Single, States, Step};
 use crate::tokens::{Tokens, Word};
 use crate::translit::skeleton_into;
 
@@ -127,9 +125,6 @@ impl Normalizer {
     ) -> Option<(usize, Decision)> {
         sc.variant_hint = None;
         let w = words[i];
-        let word = &text[w.start..w.end];
-        let lower = word.as_bytes()[0].is_ascii_lowercase()
-            || word.chars().next().is_some_and(char::is_lowercase);
         // Plain lower-case words that start no name were settled by the filter already; the
         // rest (names, sentence starts, words with accents) are few and repeat: memoised.
         sc.bound_exact();
@@ -138,6 +133,10 @@ impl Normalizer {
         let mut memo = *sc.exact.at(e);
         if memo.single == Code::UNSET {
             memo.single = Code::NOTHING;
+            let lower = text[w.start..]
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase);
             let (may, fh) = self.may_start_word(text, w, lower, &mut sc.buf);
             if may {
                 let (single, continues) = self.first_word(text, w, lower, fh, &mut sc.buf);
@@ -397,7 +396,7 @@ impl Normalizer {
         }
         let (memo_at, facts) = self.facts(text, w, sc);
         if !facts.candidate {
-            self.remember(sc, text, w, Single::Nothing);
+            sc.remember(text, w, Code::NOTHING);
             return None;
         }
         let continues = facts.states != 0;
@@ -425,7 +424,7 @@ impl Normalizer {
             }
         } else if facts.skeleton != Code::NOTHING && facts.skeleton != Code::LEAVE {
             if !continues {
-                remember_code(sc, text, w, facts.skeleton);
+                sc.remember(text, w, facts.skeleton);
             }
             if let Decision::Report(mut m) = sc.decision(facts.skeleton) {
                 m.start = w.start;
@@ -456,7 +455,7 @@ impl Normalizer {
             };
             if let Decision::Report(mut m) = sc.decision(code) {
                 if !continues {
-                    remember_code(sc, text, w, code);
+                    sc.remember(text, w, code);
                 }
                 m.start = w.start;
                 m.end = w.end;
@@ -464,7 +463,7 @@ impl Normalizer {
             }
         }
         if !continues && !inside_name {
-            self.remember(sc, text, w, Single::Nothing);
+            sc.remember(text, w, Code::NOTHING);
         }
         None
     }
@@ -584,12 +583,6 @@ impl Normalizer {
             Decision::Report(m) => Scanner::code(&mut sc.found, Single::Report(Box::new(m))),
             _ => Code::NOTHING,
         }
-    }
-
-    /// Memoises the variant phase's one-word result for word `w`.
-    fn remember(&self, sc: &mut Scanner, text: &str, w: Word, result: Single) {
-        let code = Scanner::code(&mut sc.found, result);
-        remember_code(sc, text, w, code);
     }
 
     /// True when word `i` stands in one phrase with an unknown capitalised word before or

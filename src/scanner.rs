@@ -192,6 +192,12 @@ impl Scanner {
         e
     }
 
+    /// Memoises `code` as the variant phase's one-word result for word `w`.
+    pub(crate) fn remember(&mut self, text: &str, w: Word, code: Code) {
+        let e = self.entry(text, w);
+        self.exact.at_mut(e).variant = code;
+    }
+
     /// The code of a one-word result; a finding is kept in `found` (the scanner's list).
     pub(crate) fn code(found: &mut Vec<Match>, s: Single) -> Code {
         match s {
@@ -243,15 +249,4 @@ pub(crate) fn cached<V: Clone>(table: &mut WordTable<V>, key: &str, make: impl F
     table
         .get_or_insert_with(word_hash(key.as_bytes()), key, make)
         .clone()
-}
-
-/// Memoises `code` as the variant phase's one-word result for word `w`.
-pub(crate) fn remember_code(sc: &mut Scanner, text: &str, w: Word, code: Code) {
-    sc.exact
-        .get_or_insert_with(
-            memo_hash(text, w),
-            &text[w.start..w.end],
-            ExactMemo::default,
-        )
-        .variant = code;
 }

@@ -194,30 +194,7 @@ impl Tokens<'_> {
             self.at = n;
             return None;
         }
-        // A word starts at i. Most words are a few ASCII letters or digits followed by a space
-        // or punctuation: one eight-byte load finds the end and gives the hash.
-        if i + 8 <= n {
-            let chunk = load8(bytes, i);
-            let stop = !alnum_bytes(chunk) & HIGH;
-            if stop != 0 {
-                let len = (stop.trailing_zeros() / 8) as usize;
-                let b = bytes[i + len];
-                if b < 0x80 && b != b'\'' && b != b'`' {
-                    let word = Word {
-                        start: i,
-                        end: i + len,
-                        joins: self.gap.ok,
-                        tight: self.gap.ok && self.gap.tight,
-                        plain: true,
-                        hash: crate::index::layout::short_alnum_hash(chunk, len),
-                    };
-                    self.gap = Gap::after_word(true);
-                    self.at = i + len;
-                    return Some(word);
-                }
-            }
-        }
-        // Longer words, and words with apostrophes or beyond ASCII: eight bytes at a time.
+        // A word starts at i. ASCII letters and digits are skipped eight at a time.
         let start = i;
         let mut j = i;
         let mut plain = true;

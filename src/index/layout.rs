@@ -40,21 +40,24 @@ pub const DELETIONS_MAX_KEYS: usize = 200_000;
 /// Shortest key (characters) entered in the deletion map.
 pub const DELETIONS_MIN_CHARS: usize = 5;
 
+/// The characters of `key` (byte offset and character) whose deletion gives each key one
+/// character shorter once: deleting any one of a run of equal characters gives the same key,
+/// so only the first of a run is given.
+pub fn deletion_points(key: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut previous = None;
+    key.char_indices().filter(move |&(_, c)| {
+        let first = previous != Some(c);
+        previous = Some(c);
+        first
+    })
+}
+
 /// The keys one character shorter than `key`, with `key` itself first.
 pub fn deletions(key: &str) -> Vec<String> {
     let mut out = Vec::with_capacity(key.len() + 1);
     out.push(key.to_string());
-    let mut previous = None;
-    for (i, c) in key.char_indices() {
-        // Deleting any one of a run of equal characters gives the same key: once per run.
-        if previous == Some(c) {
-            continue;
-        }
-        previous = Some(c);
-        let mut d = String::with_capacity(key.len());
-        d.push_str(&key[..i]);
-        d.push_str(&key[i + c.len_utf8()..]);
-        out.push(d);
+    for (i, c) in deletion_points(key) {
+        out.push(format!("{}{}", &key[..i], &key[i + c.len_utf8()..]));
     }
     out
 }
@@ -165,15 +168,6 @@ pub fn ascii_word_hash(word: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
-/// `word_hash` of the folded form of an ASCII word of `len` letters and digits (at most 8),
-/// given as the low `len` bytes of `chunk` (little-endian; higher bytes are ignored).
-#[inline(always)]
-pub fn short_alnum_hash(chunk: u64, len: usize) -> u64 {
-    let x = chunk & (u64::MAX >> (64 - 8 * len));
-    let h = mix(0xcbf2_9ce4_8422_2325 ^ len as u64, lower8(x));
-    h ^ (h >> 29)
-}
-
 /// `word_hash` of the folded form of the ASCII letters and digits `text[start..end]`; reads
 /// whole eight-byte chunks of `text` where it can, instead of assembling the last one.
 #[inline(always)]
@@ -263,13 +257,6 @@ mod tests {
                         ascii_word_hash(&text[start..end]),
                         "{start}..{end}"
                     );
-                    if end - start <= 8 && start + 8 <= text.len() {
-                        let chunk = u64::from_le_bytes(text[start..start + 8].try_into().unwrap());
-                        assert_eq!(
-                            short_alnum_hash(chunk, end - start),
-                            ascii_word_hash(&text[start..end])
-                        );
-                    }
                 }
             }
         }

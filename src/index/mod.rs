@@ -299,23 +299,20 @@ impl Index {
         let bytes = key.as_bytes();
         let mut cur = Cursor::new(fst);
         let mut values = Vec::new();
-        let mut previous = None;
+        let mut at = 0;
         let mut walked = true;
-        for (i, c) in key.char_indices() {
-            // Deleting any one of a run of equal characters gives the same key: once per run.
-            if previous != Some(c) {
-                let mut rest = cur.clone();
-                if rest.step(&bytes[i + c.len_utf8()..]) {
-                    values.extend(rest.value());
-                }
-            }
-            previous = Some(c);
-            if !cur.step(&bytes[i..i + c.len_utf8()]) {
+        for (i, c) in deletion_points(key) {
+            if !cur.step(&bytes[at..i]) {
                 walked = false;
                 break;
             }
+            at = i;
+            let mut rest = cur.clone();
+            if rest.step(&bytes[i + c.len_utf8()..]) {
+                values.extend(rest.value());
+            }
         }
-        if walked {
+        if walked && cur.step(&bytes[at..]) {
             if let Some(v) = cur.value() {
                 // The key itself first, as in the map's build.
                 values.insert(0, v);
