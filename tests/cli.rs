@@ -370,6 +370,17 @@ fn lookup_prefers_an_english_misspelling_to_a_foreign_skeleton() {
     );
 }
 
+/// A country's capital is a misspelling target whatever its population.
+#[test]
+fn lookup_finds_a_misspelt_small_capital() {
+    let d = scratch("lookup-small-capital");
+    let rows = lookup_rows(&run_in(&d, &["lookup", "Ljubjana"], b""));
+    assert_eq!(
+        (rows[0][1].as_str(), rows[0][3].as_str()),
+        ("Ljubljana", "city")
+    );
+}
+
 #[test]
 fn lookup_unknown_name_is_none() {
     let d = scratch("lookup-none");
