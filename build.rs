@@ -67,4 +67,43 @@ fn main() {
     list.dedup();
     let set = fst::Set::from_iter(list).expect("word list");
     std::fs::write(out.join("words.fst"), set.as_fst().as_bytes()).unwrap();
+
+    build_names(&out);
+}
+
+/// The open world's name lists, with the bit of each (as `src/lexicon.rs` reads them).
+const NAME_LISTS: [(&str, u64); 4] = [
+    ("data/lexicon/places.txt", 1 << 32),
+    ("data/lexicon/subdivisions.txt", 1 << 33),
+    ("data/lexicon/given-names.txt", 1 << 34),
+    ("data/lexicon/surnames.txt", 1 << 35),
+];
+
+/// Compiles the name lists into `names.fst`: each name's key (folded words joined by one
+/// space) to the kinds of name it is.
+fn build_names(out: &std::path::Path) {
+    let mut names: std::collections::BTreeMap<String, u64> = Default::default();
+    for (path, bit) in NAME_LISTS {
+        println!("cargo:rerun-if-changed={path}");
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                println!("cargo:warning={path} is missing: the open-world name list is empty");
+                continue;
+            }
+            Err(e) => panic!("{path}: {e}"),
+        };
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let key = tokens::name_key(line);
+            if !key.is_empty() {
+                *names.entry(key).or_default() |= bit;
+            }
+        }
+    }
+    let map = fst::Map::from_iter(names.iter().map(|(k, v)| (k.as_bytes(), *v))).expect("names");
+    std::fs::write(out.join("names.fst"), map.as_fst().as_bytes()).unwrap();
 }

@@ -581,7 +581,7 @@ fn resolve_cell(
         canonical: String::new(),
         id: String::new(),
         kind: "",
-        how: r.how,
+        how: r.how.as_str(),
         score: r.score,
         candidates: r.candidates,
     };
@@ -590,7 +590,7 @@ fn resolve_cell(
     if let Some(e) = r.entity {
         f.canonical = e.canonical;
         f.id = e.id.clone();
-        f.kind = e.kind;
+        f.kind = e.kind.as_str();
         id = e.id;
         if f.canonical == name {
             f.status = Status::Correct;
@@ -598,7 +598,7 @@ fn resolve_cell(
             f.status = Status::Fixed;
             new = Some(format!("{lead}{}{trail}", f.canonical));
         }
-    } else if r.how == "ambiguous" {
+    } else if r.how == crate::engine::Outcome::Ambiguous {
         f.status = Status::Ambiguous;
     }
     if let Some(d) = decisions {
@@ -677,7 +677,7 @@ fn resolve_text(
             status = Status::Ambiguous;
         }
         let (canonical, id, kind) = match (&m.replacement, m.candidates.as_slice()) {
-            (Some(r), [c]) => (r.clone(), c.id.clone(), c.kind),
+            (Some(r), [c]) => (r.clone(), c.id.clone(), c.kind.as_str()),
             _ => (String::new(), String::new(), ""),
         };
         findings.push(Finding {

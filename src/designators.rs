@@ -161,6 +161,13 @@ const TITLES: &[&str] = &[
     "cumhurbaşkanı",
 ];
 
+/// Whether the folded word is a title or honorific written before a name (`mr`, `président`).
+pub fn is_title(folded: &str) -> bool {
+    TITLES
+        .iter()
+        .any(|t| !t.contains(' ') && crate::fold::fold(t) == folded)
+}
+
 /// The key without a leading title or honorific ("President Tokayev", "Mr Borrell").
 pub fn strip_title(key: &str) -> Option<String> {
     for t in TITLES {

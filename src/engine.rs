@@ -12,6 +12,8 @@
 
 use std::borrow::Cow;
 
+use crate::entity::EntityType;
+use crate::evidence;
 use crate::index::{Index, KeyMap};
 use crate::table::{flag, TYPES};
 use crate::tokens::name_key;
@@ -91,7 +93,7 @@ pub struct Candidate {
     pub canonical: String,
     pub id: String,
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: EntityType,
 }
 
 /// A finding in running text.
@@ -114,19 +116,47 @@ pub struct Match {
 pub struct Resolution {
     /// `None` when no entity or several entities matched.
     pub entity: Option<Candidate>,
-    /// "exact", "folded", "translit", "fuzzy", "ambiguous" or "none".
-    pub how: &'static str,
+    /// How it resolved: a match kind, ambiguous, or not at all.
+    pub how: Outcome,
     pub kind: Option<MatchKind>,
     pub distance: u32,
     pub score: f32,
     pub candidates: Vec<Candidate>,
 }
 
+/// How a single name resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// One entity, by this kind of match.
+    Matched(MatchKind),
+    /// Several entities: none chosen.
+    Ambiguous,
+    /// No entity.
+    None,
+}
+
+impl Outcome {
+    /// The outcome's name in outputs: a match kind, `ambiguous` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Matched(k) => k.as_str(),
+            Outcome::Ambiguous => "ambiguous",
+            Outcome::None => "none",
+        }
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Resolution {
     fn none() -> Resolution {
         Resolution {
             entity: None,
-            how: "none",
+            how: Outcome::None,
             kind: None,
             distance: 0,
             score: 0.0,
@@ -492,7 +522,7 @@ impl Normalizer {
         Candidate {
             canonical: self.canonical(id, &self.opts.lang),
             id: id.to_string(),
-            kind: TYPES[kind as usize],
+            kind: EntityType::from_code(kind),
         }
     }
 
@@ -574,6 +604,13 @@ impl Normalizer {
         if infos.is_empty() {
             return Decision::NoMatch;
         }
+        let key = name_key(span);
+        if let Some(d) = self.open_world(span, &key, &mut infos, kind, ctx) {
+            return d;
+        }
+        if infos.is_empty() {
+            return Decision::NoMatch;
+        }
         if kind == MatchKind::Fuzzy && infos.iter().any(|h| self.is_home(h.lang)) {
             // Equal distances: a misspelling of a name in the output language before one of a
             // name in another language.
@@ -600,7 +637,13 @@ impl Normalizer {
             let country = type_code_of("country");
             let city = type_code_of("city");
             let countries = ids.iter().filter(|(_, k)| *k == country).count();
-            if countries == 1 && ids.iter().all(|(_, k)| *k == country || *k == city) {
+            let country_at_home = infos
+                .iter()
+                .any(|h| h.kind == country && (self.is_home(h.lang) || lang_has(h.lang, "en")));
+            if countries == 1
+                && country_at_home
+                && ids.iter().all(|(_, k)| *k == country || *k == city)
+            {
                 ids.retain(|(_, k)| *k == country);
                 infos.retain(|h| h.kind == country);
             }
@@ -655,7 +698,8 @@ impl Normalizer {
                     Cow::Borrowed(h.name)
                 };
                 (3, Some(t), Note::Variant)
-            } else if self.opts.explicit_lang {
+            } else if self.opts.explicit_lang && h.lang != "und" && !self.word_of_output_lang(&key)
+            {
                 (
                     2,
                     Some(Cow::Owned(self.canonical(id, lang))),
@@ -716,11 +760,19 @@ impl Normalizer {
         if is_latin_text(span) && !is_latin_text(&target) {
             return Decision::Leave;
         }
+        // The output is in the span's script or the output language's: never Deseret for
+        // Cyrillic text.
+        if !evidence::output_script_fits(span, &target, lang) {
+            return Decision::Leave;
+        }
         if kind == MatchKind::Translit && is_latin_text(span) && !romanisation_of(span, &target) {
             return Decision::NoMatch;
         }
-        let mut replacement = keep_case(span, &target);
-        if replacement == span {
+        let mut replacement = evidence::romanian_commas(&keep_case(span, &target)).into_owned();
+        if replacement == span
+            || evidence::only_cedillas_differ(span, &replacement)
+            || !evidence::keeps_plain_words(span, &replacement)
+        {
             return Decision::Leave;
         }
         if span.contains('\n') {
@@ -760,7 +812,7 @@ impl Normalizer {
                         "country" | "org" => SAFE_FUZZY_MIN_LEN,
                         _ => usize::MAX,
                     };
-                    if distance <= 1 && len >= min_len {
+                    if distance <= 1 && len >= min_len && self.plausible(&key, &infos) {
                         Fix::Safe
                     } else {
                         Fix::Suggested
@@ -790,6 +842,136 @@ impl Normalizer {
             note,
             candidates,
         })
+    }
+
+    /// The open-world rules: what the tables' hits on `span` are worth against the words and
+    /// names the tables do not hold. Drops hits that do not apply; returns a decision when the
+    /// span is settled as something other than a variant.
+    fn open_world(
+        &self,
+        span: &str,
+        key: &str,
+        infos: &mut Vec<HitInfo<'_>>,
+        kind: MatchKind,
+        ctx: Context,
+    ) -> Option<Decision> {
+        let variant = matches!(kind, MatchKind::Translit | MatchKind::Fuzzy);
+        if ctx == Context::Text && evidence::dotted_abbreviation(span) {
+            // `U.N.`, `U.S.`, `Jr.`: the writer's style, and a rewrite breaks the dots.
+            return Some(Decision::Leave);
+        }
+        let world = crate::lexicon::lookup(key);
+        if variant {
+            // A real word or name is not a misspelling or romanisation of another name.
+            if world.blocks_variant() {
+                return Some(Decision::NoMatch);
+            }
+            // Codes and acronyms match only as the tables write them (`FRG` is not Praha).
+            if evidence::acronym_shape(span) {
+                return Some(Decision::NoMatch);
+            }
+        }
+        if kind != MatchKind::Exact && evidence::acronym_shape(span) {
+            // `TUR` is not the town `Tur`, `CAN` not `Cân`: capitals match capitals, or the
+            // entity's own name written in capitals (`IRAN`).
+            infos.retain(|h| {
+                is_all_upper(h.text) || (h.flags & flag::ALT == 0 && h.text == h.name && !variant)
+            });
+            if infos.is_empty() {
+                return Some(Decision::NoMatch);
+            }
+        }
+        if ctx == Context::Text
+            && kind == MatchKind::Folded
+            && !key.contains(' ')
+            && world.any_word()
+            && !infos.iter().any(|h| h.text == span)
+        {
+            // `God` is not the village `Göd`, `To` not `Tô`: a word of a language, written as
+            // that language writes it.
+            return Some(Decision::Leave);
+        }
+        // The name of the entity in the output language or English, as the span writes it,
+        // outweighs the same letters as another entity's name in a third language (the city
+        // `Tunis` before German `Tunis` for Tunisia).
+        let at_home = |h: &HitInfo<'_>| {
+            h.flags & (flag::ALT | flag::FORMER | flag::NEVER) == 0
+                && (self.is_home(h.lang) || lang_has(h.lang, "en"))
+                && name_key(h.name) == key
+        };
+        if infos.iter().any(at_home) && infos.iter().any(|h| !at_home(h)) {
+            infos.retain(at_home);
+        }
+        if ctx == Context::Cell {
+            let person = type_code_of("person");
+            let city = type_code_of("city");
+            if variant && !key.contains(' ') {
+                // One word alone is weak evidence of a person: a surname is shared by many.
+                infos.retain(|h| h.kind != person);
+            }
+            if kind == MatchKind::Translit && is_latin_text(span) {
+                // A Latin spelling of a name in another script starts with the same sound
+                // (`Chle` is not `الحلة`, al-Hillah).
+                infos.retain(|h| {
+                    is_latin_text(h.text) || initial_class(span) == initial_class(h.text)
+                });
+            }
+            if world.is_place() && !variant {
+                // A real place's name that is only another language's name of a country,
+                // person or organisation is that place (`Guadalupe`, `Salvador`).
+                infos.retain(|h| {
+                    h.kind == city
+                        || self.is_home(h.lang)
+                        || lang_has(h.lang, "en")
+                        || h.flags & flag::ALT == 0
+                });
+            }
+        }
+        if kind == MatchKind::Fuzzy {
+            infos.retain(|h| evidence::plausible_edits(key, &name_key(h.text)));
+            if !infos.is_empty() && self.rival_near(key, infos) {
+                return Some(Decision::NoMatch);
+            }
+        }
+        None
+    }
+
+    /// Whether the edit from `key` to the fuzzy hits is of the kinds people make.
+    fn plausible(&self, key: &str, infos: &[HitInfo<'_>]) -> bool {
+        infos
+            .iter()
+            .all(|h| evidence::plausible_edits(key, &name_key(h.text)))
+    }
+
+    /// Whether a real word or name other than the hits' entity lies as close to `key` as the
+    /// hits do: the span is then as likely a misspelling of that as of the entity.
+    fn rival_near(&self, key: &str, infos: &[HitInfo<'_>]) -> bool {
+        let own: Vec<String> = infos.iter().map(|h| name_key(h.text)).collect();
+        let ids: Vec<&str> = infos.iter().map(|h| h.id).collect();
+        let d = own
+            .iter()
+            .map(|a| crate::lexicon::distance(key, a))
+            .min()
+            .unwrap_or(0);
+        if d == 0 {
+            return false;
+        }
+        crate::lexicon::any_within(key, d, |rival, entry| {
+            if !entry.is_real_name() || own.iter().any(|a| a == rival) {
+                return false;
+            }
+            // A name of the same entity is no rival.
+            let mut hits = Vec::new();
+            self.hits(KeyMap::Fold, rival, &mut hits);
+            !hits.iter().any(|&h| ids.contains(&self.info(h).id))
+        })
+    }
+
+    /// Whether the folded key is a word of the output language's list (a name correct in
+    /// that language stays: `Cologne`, `Seville` for English).
+    fn word_of_output_lang(&self, key: &str) -> bool {
+        crate::lexicon::Lang::from_code(&self.opts.lang)
+            .is_some_and(|l| !key.contains(' ') && crate::lexicon::lookup(key).in_lang(l))
     }
 
     /// Looks a whole key up in every index.
@@ -874,27 +1056,50 @@ impl Normalizer {
         let name = input.trim();
         let key = name_key(name);
         let r = self.resolve_key(name, key.clone());
-        if r.how != "none" {
+        if r.how != Outcome::None {
             return r;
+        }
+        // "Republic of Congo" and "Republic of the Congo": the article after "of" is a style.
+        let article = if key.contains(" of the ") {
+            Some(key.replacen(" of the ", " of ", 1))
+        } else if key.contains(" of ") {
+            Some(key.replacen(" of ", " of the ", 1))
+        } else {
+            None
+        };
+        if let Some(other) = article {
+            let r = self.resolve_key(&other, other.clone());
+            if r.how != Outcome::None {
+                return r;
+            }
         }
         // An official long form: "Republic of Zaire", "Республика Казахстан".
         if let Some(short) = crate::designators::strip(&key) {
             let r = self.resolve_key(&short, short.clone());
-            if r.entity.as_ref().is_some_and(|e| e.kind == "country") {
+            if r.entity
+                .as_ref()
+                .is_some_and(|e| e.kind == EntityType::Country)
+            {
                 return r;
             }
         }
         // A person's name with a title: "President Tokayev", "Mr Borrell".
         if let Some(short) = crate::designators::strip_title(&key) {
             let r = self.resolve_key(&short, short.clone());
-            if r.entity.as_ref().is_some_and(|e| e.kind == "person") {
+            if r.entity
+                .as_ref()
+                .is_some_and(|e| e.kind == EntityType::Person)
+            {
                 return r;
             }
         }
         // A person's name with a patronymic: "Эмомали Шарипович Рахмон".
         if let Some(short) = crate::designators::strip_patronymic(&key) {
             let r = self.resolve_key(&short, short.clone());
-            if r.entity.as_ref().is_some_and(|e| e.kind == "person") {
+            if r.entity
+                .as_ref()
+                .is_some_and(|e| e.kind == EntityType::Person)
+            {
                 return r;
             }
         }
@@ -1001,7 +1206,7 @@ impl Normalizer {
         match self.decide(name, hits, kind, dist, Context::Cell) {
             Decision::Report(m) if m.fix == Fix::Ambiguous => Some(Resolution {
                 entity: None,
-                how: "ambiguous",
+                how: Outcome::Ambiguous,
                 kind: Some(kind),
                 distance: dist,
                 score: m.score,
@@ -1009,7 +1214,7 @@ impl Normalizer {
             }),
             Decision::Report(mut m) => Some(Resolution {
                 entity: Some(m.candidates.remove(0)),
-                how: kind.as_str(),
+                how: Outcome::Matched(kind),
                 kind: Some(kind),
                 distance: dist,
                 score: m.score,

@@ -11,9 +11,12 @@ pub mod designators;
 pub mod dict;
 pub mod directives;
 pub mod engine;
+pub mod entity;
+pub mod evidence;
 pub mod findings;
 pub mod fold;
 pub mod index;
+pub mod lexicon;
 pub mod load;
 pub mod lsp;
 pub mod matcher;
@@ -27,7 +30,7 @@ pub mod tokens;
 pub mod translit;
 
 pub use engine::{
-    Candidate, Context, Fix, Match, MatchKind, Normalizer, Note, Options, Resolution,
+    Candidate, Context, Fix, Match, MatchKind, Normalizer, Note, Options, Outcome, Resolution,
 };
 pub use matcher::apply;
 pub use scanner::Scanner;

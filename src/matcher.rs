@@ -14,9 +14,12 @@
 use crate::engine::{
     fuzzy_budget, Context, Decision, Fix, Hit, Match, MatchKind, Normalizer, SAFE_FUZZY_MIN_LEN,
 };
+use crate::entity::EntityType;
+use crate::evidence;
 use crate::fold::fold_into;
 use crate::index::layout::{ascii_word_hash, word_hash};
 use crate::index::{Cursor, KeyMap};
+use crate::lexicon::{self, Lang};
 use crate::scanner::{cached, memo_hash, Code, Facts, Pairs, Scanner, Single, States, Step};
 use crate::tokens::{Tokens, Word};
 use crate::translit::skeleton_into;
@@ -29,6 +32,53 @@ const MAX_VARIANT_WORDS: usize = 4;
 const WINDOW: usize = 512;
 /// Words kept ahead of the current one: enough for the longest name and the word after it.
 const LOOKAHEAD: usize = MAX_WORDS + 2;
+
+/// The language of the paragraph around the findings, found on first need.
+#[derive(Default)]
+struct Paragraph {
+    /// Byte range of the paragraph whose language is known.
+    start: usize,
+    end: usize,
+    known: bool,
+    lang: Option<Lang>,
+}
+
+impl Paragraph {
+    /// The language of the paragraph (text between blank lines) holding byte `at`, from its
+    /// first lower-case words.
+    fn language(&mut self, text: &str, at: usize) -> Option<Lang> {
+        if self.known && (self.start..=self.end).contains(&at) {
+            return self.lang;
+        }
+        let start = text[..at].rfind("\n\n").map_or(0, |p| p + 2);
+        let end = text[at..].find("\n\n").map_or(text.len(), |p| at + p);
+        let mut guess = lexicon::LangGuess::default();
+        let mut key = String::new();
+        let mut tokens = Tokens::new(&text[start..end]);
+        let mut batch = Vec::new();
+        let slice = &text[start..end];
+        'fill: while tokens.fill(&mut batch, 64) || !batch.is_empty() {
+            for w in batch.drain(..) {
+                let word = &slice[w.start..w.end];
+                if word.chars().next().is_some_and(char::is_lowercase) {
+                    key.clear();
+                    fold_into(word, &mut key);
+                    guess.add(lexicon::lookup(&key));
+                    if guess.settled() {
+                        break 'fill;
+                    }
+                }
+            }
+        }
+        *self = Paragraph {
+            start,
+            end,
+            known: true,
+            lang: guess.language(),
+        };
+        self.lang
+    }
+}
 
 #[inline]
 fn fold_word(text: &str, w: Word, out: &mut String) {
@@ -51,6 +101,7 @@ impl Normalizer {
         let mut tokens = Tokens::new(text);
         let mut more = true;
         let mut out = Vec::new();
+        let mut para = Paragraph::default();
         let mut i = 0;
         loop {
             if more && i + LOOKAHEAD >= words.len() {
@@ -80,7 +131,8 @@ impl Normalizer {
                     m.start = words[i].start;
                     m.end = words[i + n - 1].end;
                     if m.fix != Fix::Info {
-                        out.push(m);
+                        let prev_end = out.last().map_or(0, |p: &Match| p.end);
+                        out.extend(self.settle(text, &words, i, n, m, prev_end, &mut para, sc));
                         i += n;
                         continue;
                     }
@@ -101,7 +153,8 @@ impl Normalizer {
             if longer_possible {
                 if let Some((n, m)) = self.variant(text, &words, i, sc) {
                     if n > leave_n {
-                        out.push(m);
+                        let prev_end = out.last().map_or(0, |p: &Match| p.end);
+                        out.extend(self.settle(text, &words, i, n, m, prev_end, &mut para, sc));
                         i += n;
                         continue;
                     }
@@ -112,6 +165,140 @@ impl Normalizer {
         }
         sc.words = words;
         out
+    }
+
+    /// The checks of a finding against the text around it, which the memoised decision of the
+    /// span alone cannot see: the seam with the next characters, the paragraph's language,
+    /// and the capitalised words next to it (a name is rewritten whole or not at all).
+    /// `None` drops the finding.
+    #[allow(clippy::too_many_arguments)]
+    fn settle(
+        &self,
+        text: &str,
+        words: &[Word],
+        i: usize,
+        n: usize,
+        mut m: Match,
+        prev_end: usize,
+        para: &mut Paragraph,
+        sc: &mut Scanner,
+    ) -> Option<Match> {
+        let Some(rep) = m.replacement.as_deref() else {
+            return Some(m);
+        };
+        if matches!(m.fix, Fix::Info | Fix::Ambiguous) {
+            return Some(m);
+        }
+        // `U.S.` + `.`, `John's` + `’s`: the rewrite would double the text's punctuation.
+        if evidence::clashes_with_next(rep, &text[m.end..]) {
+            return None;
+        }
+        if n == 1 {
+            // A common word of the paragraph's language is that word, whatever else it spells;
+            // where the language is not clear, a common word of any language is not taken for
+            // a misspelling or romanisation.
+            let key = crate::fold::fold(&text[m.start..m.end]);
+            let e = lexicon::lookup(&key);
+            if e.any_word() {
+                let variant = matches!(m.kind, MatchKind::Translit | MatchKind::Fuzzy);
+                let common = match para.language(text, m.start) {
+                    Some(l) => e.common_in(l),
+                    None if variant => e.common_anywhere(),
+                    None => e.common_in(Lang::En),
+                };
+                if common {
+                    return None;
+                }
+            }
+        }
+        let person = m.candidates.len() == 1 && m.candidates[0].kind == EntityType::Person;
+        let left = i > 0
+            && words[i].tight
+            && words[i - 1].start >= prev_end
+            && self.name_like(text, words[i - 1], sc);
+        let right =
+            i + n < words.len() && words[i + n].tight && self.name_like(text, words[i + n], sc);
+        if !(left || right) {
+            return Some(m);
+        }
+        // A capitalised word the tables do not know stands next to the span: the span is part
+        // of a longer name. A person's name becomes whole when the longer run is that person;
+        // otherwise the run is someone or somewhere else.
+        if person && !(left && right) {
+            let (start, end) = if left {
+                (words[i - 1].start, m.end)
+            } else {
+                (m.start, words[i + n].end)
+            };
+            let whole = &text[start..end];
+            let r = self.resolve(whole);
+            if r.entity.as_ref().map(|e| &e.id) == Some(&m.candidates[0].id) {
+                let canonical = r.entity.map(|e| e.canonical).unwrap_or_default();
+                let replacement = crate::engine::keep_case(whole, &canonical);
+                if replacement != whole && !evidence::clashes_with_next(&replacement, &text[end..])
+                {
+                    m.start = start;
+                    m.end = end;
+                    m.replacement = Some(replacement);
+                    return Some(m);
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether word `w` reads as part of a name the tables do not hold: capitalised, not a
+    /// common English word or a title, and not itself a name or variant of the tables.
+    /// Memoised per word.
+    fn name_like(&self, text: &str, w: Word, sc: &mut Scanner) -> bool {
+        let word = &text[w.start..w.end];
+        if !word.chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        let e = sc.entry(text, w);
+        if sc.cold[e].known == 0 {
+            let like = self.compute_name_like(text, w, sc);
+            let e = sc.entry(text, w);
+            sc.cold[e].known = 1 + (!like) as u8;
+        }
+        sc.cold[e].known == 1
+    }
+
+    fn compute_name_like(&self, text: &str, w: Word, sc: &mut Scanner) -> bool {
+        fold_word(text, w, &mut sc.buf);
+        let key = sc.buf.clone();
+        if crate::designators::is_title(&key) {
+            return false;
+        }
+        let entry = lexicon::lookup(&key);
+        let out_lang = Lang::from_code(&self.opts.lang).unwrap_or(Lang::En);
+        if (entry.common_in(Lang::En) || entry.common_in(out_lang)) && !entry.is_person_name() {
+            return false;
+        }
+        // A name of the tables, or a variant of one, is no unknown name: the decision next to
+        // it is the same before and after it is fixed.
+        let lower = false;
+        let (may, fh) = self.may_start_word(text, w, lower, &mut sc.buf);
+        if may {
+            let (single, continues) = self.first_word(text, w, lower, fh, &mut sc.buf);
+            if !matches!(single, Single::Nothing) || !continues.is_empty() {
+                return false;
+            }
+        }
+        let (_, facts) = self.facts(text, w, sc);
+        if facts.skeleton != Code::NOTHING || facts.states != 0 {
+            return false;
+        }
+        if facts.candidate && facts.cased {
+            let max = fuzzy_budget(facts.len);
+            if max > 0 {
+                let code = self.fuzzy_code(text, w, max, sc);
+                if code != Code::NOTHING {
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     /// The exact phase at word `i`: the longest name and its decision. What the first word
@@ -588,24 +775,8 @@ impl Normalizer {
     /// True when word `i` stands in one phrase with an unknown capitalised word before or
     /// after it (`Abdel Fattah el-Sisi`): it is then part of a name the tables do not know.
     fn inside_unknown_name(&self, text: &str, words: &[Word], i: usize, sc: &mut Scanner) -> bool {
-        (words[i].tight && i > 0 && self.unknown_cap(text, words[i - 1], sc))
-            || (i + 1 < words.len()
-                && words[i + 1].tight
-                && self.unknown_cap(text, words[i + 1], sc))
-    }
-
-    /// Whether word `w` is capitalised and not a known word (memoised per word).
-    fn unknown_cap(&self, text: &str, w: Word, sc: &mut Scanner) -> bool {
-        let word = &text[w.start..w.end];
-        if !word.chars().next().is_some_and(char::is_uppercase) {
-            return false;
-        }
-        let e = sc.entry(text, w);
-        if sc.cold[e].known == 0 {
-            fold_word(text, w, &mut sc.buf);
-            sc.cold[e].known = 1 + crate::dict::is_known_word(&sc.buf) as u8;
-        }
-        sc.cold[e].known == 1
+        (words[i].tight && i > 0 && self.name_like(text, words[i - 1], sc))
+            || (i + 1 < words.len() && words[i + 1].tight && self.name_like(text, words[i + 1], sc))
     }
 }
 

@@ -81,7 +81,7 @@ impl Diagnostic {
             found: String::from_utf8_lossy(&text[m.start..m.end]).into_owned(),
             canonical: canonical(m),
             id: first.map(|c| c.id.clone()),
-            kind: first.map(|c| c.kind),
+            kind: first.map(|c| c.kind.as_str()),
             how: how(m),
             score: (m.score as f64 * 100.0).round() / 100.0,
             fix: m.fix.as_str(),
@@ -225,7 +225,7 @@ pub fn reason(m: &Match) -> String {
         Note::Misspelling => format!("misspelling of {entity}{distance}"),
         Note::Romanisation => format!(
             "romanisation variant, {}",
-            m.candidates.first().map_or("name", |c| c.kind)
+            m.candidates.first().map_or("name", |c| c.kind.as_str())
         ),
         Note::Variant => format!("variant spelling of {entity}{distance}"),
         Note::Styling => format!("styling variant of {entity}{distance}"),
@@ -568,7 +568,7 @@ mod tests {
             candidates: vec![Candidate {
                 canonical: "Kazakhstan".into(),
                 id: "KZ".into(),
-                kind: "country",
+                kind: crate::entity::EntityType::Country,
             }],
         }
     }

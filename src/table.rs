@@ -28,7 +28,7 @@ pub mod flag {
     ];
 }
 
-/// Entity types, stored as one byte.
+/// Entity types, stored as one byte (the index of the name here).
 pub const TYPES: [&str; 6] = ["country", "city", "person", "org", "place", "other"];
 
 /// The byte code of a type name.

@@ -33,7 +33,7 @@ fn row(nz: &Normalizer, input: &str, format: Format, out: &mut impl Write) -> io
     let r: Resolution = nz.resolve(input);
     let (canonical, id, kind) = match (&r.entity, r.how) {
         (Some(e), _) => (e.canonical.clone(), e.id.clone(), e.kind.to_string()),
-        (None, "ambiguous") => {
+        (None, normalize::Outcome::Ambiguous) => {
             let ids: Vec<&str> = r.candidates.iter().map(|c| c.id.as_str()).collect();
             (String::new(), ids.join("|"), String::new())
         }
@@ -56,7 +56,7 @@ fn row(nz: &Normalizer, input: &str, format: Format, out: &mut impl Write) -> io
                 "canonical": canonical,
                 "id": id,
                 "type": kind,
-                "match": r.how,
+                "match": r.how.as_str(),
                 "score": (r.score * 100.0).round() / 100.0,
                 "candidates": r.candidates,
             });

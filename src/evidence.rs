@@ -1,0 +1,386 @@
+//! Evidence rules over the text of a match: each a small named function of typed values,
+//! used by the policy in [`crate::engine`] and the matcher, with table-driven tests.
+//!
+//! They answer questions the tables cannot: is this spelling the shape of an abbreviation,
+//! is this edit one people make, would the rewrite leave the text well formed.
+
+/// A span written as an abbreviation with dots (`U.N`, `U.S.`, `Jr.`, `St.`): a style the
+/// writer chose, never rewritten.
+pub fn dotted_abbreviation(span: &str) -> bool {
+    let mut prev_letter = false;
+    for c in span.chars() {
+        if c == '.' && prev_letter {
+            return true;
+        }
+        prev_letter = c.is_alphabetic();
+    }
+    false
+}
+
+/// A span shaped like an acronym or code (`FRG`, `TUR`, `CAN`, `U.N`): matched only as the
+/// tables write it, never as a romanisation or misspelling of a name.
+pub fn acronym_shape(span: &str) -> bool {
+    if dotted_abbreviation(span) {
+        return true;
+    }
+    let letters: Vec<char> = span.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty() && letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase())
+}
+
+/// Letters people swap for one another when they misspell a name: vowels among themselves,
+/// and consonants that sound alike or that romanisations write either way.
+fn similar_letters(a: char, b: char) -> bool {
+    const VOWELS: &str = "aeiouy";
+    const PAIRS: [(char, char); 18] = [
+        ('c', 'k'),
+        ('k', 'q'),
+        ('c', 'q'),
+        ('c', 's'),
+        ('s', 'z'),
+        ('z', 'c'),
+        ('i', 'j'),
+        ('j', 'y'),
+        ('v', 'w'),
+        ('f', 'v'),
+        ('g', 'j'),
+        ('d', 't'),
+        ('b', 'p'),
+        ('m', 'n'),
+        ('g', 'k'),
+        ('x', 'h'),
+        ('h', 'k'),
+        ('l', 'r'),
+    ];
+    if VOWELS.contains(a) && VOWELS.contains(b) {
+        return true;
+    }
+    PAIRS
+        .iter()
+        .any(|&(x, y)| (a == x && b == y) || (a == y && b == x))
+        || keyboard_neighbours(a, b)
+}
+
+/// Keys next to each other on a QWERTY keyboard.
+fn keyboard_neighbours(a: char, b: char) -> bool {
+    const ROWS: [&str; 3] = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+    let pos = |c: char| {
+        ROWS.iter()
+            .enumerate()
+            .find_map(|(r, row)| row.find(c).map(|i| (r as i32, i as i32)))
+    };
+    match (pos(a), pos(b)) {
+        (Some((ra, ia)), Some((rb, ib))) => {
+            (ra == rb && (ia - ib).abs() == 1)
+                || ((ra - rb).abs() == 1 && (ia - ib == 0 || ia - ib == 1 || ib - ia == 1))
+        }
+        _ => false,
+    }
+}
+
+/// Whether the edits that turn folded `typed` into folded `target` are of the kinds people
+/// make for names: a letter dropped, added or doubled, two letters swapped, a vowel for a
+/// vowel, a letter for one that sounds alike or sits next to it on the keyboard. Two unrelated
+/// consonants swapped for each other make another name (`Malvinas`, `Maldivas`).
+pub fn plausible_edits(typed: &str, target: &str) -> bool {
+    let a: Vec<char> = typed.chars().collect();
+    let b: Vec<char> = target.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > 2 {
+        return false;
+    }
+    // Optimal string alignment with implausible substitutions costed out of reach: the
+    // distance stays small only through plausible edits.
+    const FAR: u32 = 100;
+    let w = m + 1;
+    let mut d = vec![0u32; (n + 1) * w];
+    for i in 0..=n {
+        d[i * w] = i as u32;
+    }
+    for (j, v) in d.iter_mut().enumerate().take(w) {
+        *v = j as u32;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let sub = if a[i - 1] == b[j - 1] {
+                0
+            } else if a[i - 1].is_alphabetic()
+                && b[j - 1].is_alphabetic()
+                && similar_letters(a[i - 1], b[j - 1])
+            {
+                1
+            } else {
+                FAR
+            };
+            let mut v = (d[(i - 1) * w + j - 1] + sub)
+                .min(d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1);
+            if i >= 2 && j >= 2 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[n * w + m] <= 2
+}
+
+/// The writing systems the output checks tell apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    Latin,
+    Greek,
+    Cyrillic,
+    Armenian,
+    Georgian,
+    Hebrew,
+    Arabic,
+    Indic,
+    Cjk,
+    /// Any other script (Ethiopic, Deseret, Shavian...), by its 256-code-point block.
+    Other(u32),
+}
+
+/// The script of a letter.
+pub fn script_of(c: char) -> Script {
+    let u = c as u32;
+    match u {
+        0..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => Script::Latin,
+        0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
+        0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => Script::Cyrillic,
+        0x0530..=0x058F => Script::Armenian,
+        0x10A0..=0x10FF | 0x1C90..=0x1CBF => Script::Georgian,
+        0x0590..=0x05FF => Script::Hebrew,
+        0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+            Script::Arabic
+        }
+        0x0900..=0x0DFF => Script::Indic,
+        0x1100..=0x11FF
+        | 0x2E80..=0x2FDF
+        | 0x3040..=0x30FF
+        | 0x3130..=0x318F
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x2FA1F => Script::Cjk,
+        _ => Script::Other(u >> 8),
+    }
+}
+
+/// The script a language is written in, for the languages whose names the tables carry.
+pub fn script_of_lang(lang: &str) -> Script {
+    let base = lang.split(['-', '_']).next().unwrap_or(lang);
+    match base {
+        "ru" | "uk" | "be" | "bg" | "sr" | "mk" | "kk" | "ky" | "tg" | "mn" | "tt" | "ba" => {
+            Script::Cyrillic
+        }
+        "el" => Script::Greek,
+        "hy" => Script::Armenian,
+        "ka" => Script::Georgian,
+        "he" | "yi" => Script::Hebrew,
+        "ar" | "fa" | "ur" | "ps" | "ug" => Script::Arabic,
+        "hi" | "mr" | "ne" | "bn" | "ta" | "te" | "kn" | "ml" | "gu" | "pa" | "si" => Script::Indic,
+        "zh" | "ja" | "ko" => Script::Cjk,
+        _ => Script::Latin,
+    }
+}
+
+/// Whether a rewrite of `span` into `replacement` stays in scripts the reader can read: the
+/// span's own, or the output language's. Never Deseret for Cyrillic text.
+pub fn output_script_fits(span: &str, replacement: &str, out_lang: &str) -> bool {
+    let out = script_of_lang(out_lang);
+    let span_scripts: Vec<Script> = span
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .map(script_of)
+        .collect();
+    replacement
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .map(script_of)
+        .all(|s| s == out || span_scripts.contains(&s))
+}
+
+/// Romanian letters with a comma below (`ș`, `ț`) for the cedilla forms that old encodings
+/// and some data sets write (`ş`, `ţ`). `ţ` is only Romanian; `ş` is also Turkish, so it
+/// changes only in a word that is Romanian by its other letters (`ţ`, `ț`, `ă`, `ș`).
+pub fn romanian_commas(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['ş', 'Ş', 'ţ', 'Ţ']) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_inclusive(|c: char| !c.is_alphabetic()) {
+        let romanian = word.contains(['ţ', 'Ţ', 'ț', 'Ț', 'ă', 'Ă', 'ș', 'Ș']);
+        for c in word.chars() {
+            out.push(match c {
+                'ţ' => 'ț',
+                'Ţ' => 'Ț',
+                'ş' if romanian => 'ș',
+                'Ş' if romanian => 'Ș',
+                c => c,
+            });
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether `a` and `b` differ only in cedilla and comma-below forms of `s` and `t`.
+pub fn only_cedillas_differ(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.chars()
+            .map(|c| match c {
+                'ş' | 'ș' => 's',
+                'Ş' | 'Ș' => 'S',
+                'ţ' | 'ț' => 't',
+                'Ţ' | 'Ț' => 'T',
+                c => c,
+            })
+            .collect::<String>()
+    };
+    a != b && norm(a) == norm(b)
+}
+
+/// Whether putting `replacement` before the text `after` would double punctuation the text
+/// already has: `U.S.` + `.` -> `U.S..`, `John's` + `’s` -> `John's’s`.
+pub fn clashes_with_next(replacement: &str, after: &str) -> bool {
+    let ends = |s: &str| s.ends_with('.') || s.ends_with('\'') || s.ends_with('’');
+    if ends(replacement) && after.starts_with(['.', '\'', '’']) {
+        return true;
+    }
+    let possessive = |s: &str| {
+        let lower = s.to_lowercase();
+        lower.ends_with("'s") || lower.ends_with("’s")
+    };
+    possessive(replacement) && (after.starts_with("'") || after.starts_with('’'))
+}
+
+/// Whether the rewrite keeps the span's lower-case words (`in Niger` must not lose `in`):
+/// a rewrite replaces a name, not the words around it.
+pub fn keeps_plain_words(span: &str, replacement: &str) -> bool {
+    let rep: Vec<String> = crate::tokens::words(replacement)
+        .iter()
+        .map(|w| replacement[w.start..w.end].to_lowercase())
+        .collect();
+    let words = crate::tokens::words(span);
+    let n = words.len();
+    words.iter().enumerate().all(|(k, w)| {
+        let word = &span[w.start..w.end];
+        let edge = k == 0 || k + 1 == n;
+        let plain = word.chars().next().is_some_and(char::is_lowercase);
+        !(edge && plain && n > 1) || rep.contains(&word.to_lowercase())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviations_with_dots() {
+        for (span, want) in [
+            ("U.N", true),
+            ("U.S.", true),
+            ("Jr.", true),
+            ("St. John", true),
+            ("U.N.C.L.E", true),
+            ("UN", false),
+            ("Kazakhstan", false),
+            ("Washington, D.C", true),
+        ] {
+            assert_eq!(dotted_abbreviation(span), want, "{span}");
+        }
+    }
+
+    #[test]
+    fn acronym_shapes() {
+        for (span, want) in [
+            ("FRG", true),
+            ("TUR", true),
+            ("CAN", true),
+            ("U.N", true),
+            ("NATO", true),
+            ("Chle", false),
+            ("KAZAKHASTAN", false),
+            ("Tur", false),
+        ] {
+            assert_eq!(acronym_shape(span), want, "{span}");
+        }
+    }
+
+    #[test]
+    fn edits_people_make() {
+        for (typed, target, want) in [
+            ("kazakhastan", "kazakhstan", true), // a letter added
+            ("kazakstan", "kazakhstan", true),   // a letter dropped
+            ("kazahkstan", "kazakhstan", true),  // two letters swapped
+            ("tokaev", "tokayev", true),         // romanisation
+            ("lithunia", "lithuania", true),     // dropped vowel
+            ("kirgizstan", "kyrgyzstan", true),  // vowels
+            ("maldivas", "malvinas", false),     // two unrelated consonants
+            ("columbia", "colombia", true),      // vowel (the lexicon decides this one)
+            ("kazakhstsn", "kazakhstan", true),  // keyboard neighbour
+            ("kazakhbtan", "kazakhstan", false), // far keys
+            ("tunis", "tunisia", true),
+            ("ab", "abcdef", false),
+        ] {
+            assert_eq!(plausible_edits(typed, target), want, "{typed} -> {target}");
+        }
+    }
+
+    #[test]
+    fn output_scripts() {
+        for (span, rep, lang, want) in [
+            ("Франс", "\u{10410}\u{10434}", "en", false), // Deseret
+            ("Франс", "France", "en", true),
+            ("Токаев", "Tokayev", "en", true),
+            ("Tokayev", "Токаев", "en", false),
+            ("Tokayev", "Токаев", "ru", true),
+            ("Astana", "Астана", "kk", true),
+            ("Kazakhastan", "Kazakhstan", "en", true),
+        ] {
+            assert_eq!(output_script_fits(span, rep, lang), want, "{span} -> {rep}");
+        }
+    }
+
+    #[test]
+    fn romanian_comma_letters() {
+        assert_eq!(romanian_commas("Bălţi"), "Bălți");
+        assert_eq!(romanian_commas("Timişoara"), "Timişoara"); // no other Romanian letter
+        assert_eq!(
+            romanian_commas("Piteşti Târgu Mureş"),
+            "Piteşti Târgu Mureş"
+        );
+        assert_eq!(romanian_commas("Constanţa"), "Constanța");
+        assert_eq!(romanian_commas("Eskişehir"), "Eskişehir");
+        assert_eq!(romanian_commas("Ştefăneşti"), "Ștefănești");
+        assert!(only_cedillas_differ("Bălți", "Bălţi"));
+        assert!(!only_cedillas_differ("Bălți", "Bălți"));
+        assert!(!only_cedillas_differ("Balti", "Bălţi"));
+    }
+
+    #[test]
+    fn punctuation_at_the_seam() {
+        for (rep, after, want) in [
+            ("U.S.", ". The", true),
+            ("Jr.", ".", true),
+            ("St. John's", "’s", true),
+            ("Kazakhstan", "'s", false),
+            ("Kazakhstan", ". Then", false),
+            ("UN.", " talks", false),
+        ] {
+            assert_eq!(clashes_with_next(rep, after), want, "{rep}|{after}");
+        }
+    }
+
+    #[test]
+    fn plain_words_stay() {
+        for (span, rep, want) in [
+            ("in Niger", "Niger", false),
+            ("Niger", "Niger", true),
+            ("Republic of Kazakhstan", "Kazakhstan", true),
+            ("Bosnia and Herzegovina", "Bosnia and Herzegovina", true),
+            ("Kazakhstan", "Kazakhstan", true),
+        ] {
+            assert_eq!(keeps_plain_words(span, rep), want, "{span}");
+        }
+    }
+}
