@@ -558,6 +558,45 @@ fn split_ws(cell: &str) -> (&str, &str, &str) {
     (lead, name, trail)
 }
 
+/// The entity type of a column, from the cells that resolved with confidence (a correct name,
+/// or an exact or folded alias): the type of at least four fifths of them, and of three or
+/// more. A column of places whose cells include a country's name (`Singapore`) is a column of
+/// cities all the same.
+fn column_type<'a>(outcomes: impl Iterator<Item = &'a Outcome>) -> Option<&'static str> {
+    let mut tally: Vec<(&'static str, usize)> = Vec::new();
+    let mut total = 0;
+    for o in outcomes {
+        let Some(f) = o.findings.first() else {
+            continue;
+        };
+        let confident = o.status == Status::Correct
+            || (o.status == Status::Fixed && matches!(f.how, "exact" | "folded"));
+        if !confident || f.kind.is_empty() {
+            continue;
+        }
+        total += 1;
+        match tally.iter_mut().find(|(k, _)| *k == f.kind) {
+            Some((_, n)) => *n += 1,
+            None => tally.push((f.kind, 1)),
+        }
+    }
+    let &(kind, n) = tally.iter().max_by_key(|(_, n)| *n)?;
+    (n >= 3 && n * 5 >= total * 4).then_some(kind)
+}
+
+/// Whether a cell's outcome may be written to a column of type `ty`: a finding of another
+/// type is not (`Tunis` in a column of cities is not Tunisia, `Nihon` not a person).
+fn fits_column(o: &Outcome, ty: Option<&'static str>) -> bool {
+    let Some(ty) = ty else {
+        return true;
+    };
+    match o.findings.first() {
+        Some(f) if !f.kind.is_empty() && o.status != Status::Correct => f.kind == ty,
+        Some(f) if !f.kind.is_empty() => f.kind == ty || o.new.is_none() && o.id.is_empty(),
+        _ => true,
+    }
+}
+
 /// Resolves one cell (cell mode).
 fn resolve_cell(
     nz: &Normalizer,
@@ -1085,6 +1124,7 @@ pub fn run(
         counts: Vec::new(),
     };
     let mut batch: Vec<Rec> = Vec::new();
+    let mut col_types: Option<Vec<Option<&'static str>>> = None;
     let mut cells: Vec<u32> = Vec::new();
     let mut fresh: Vec<Box<[u8]>> = Vec::new();
     let decisions = cfg.decisions.as_ref();
@@ -1177,9 +1217,27 @@ pub fn run(
             cache.counts.extend(std::iter::repeat_n(0, outcomes.len()));
             cache.outcomes.extend(outcomes);
         }
+        // The first batch settles each column's entity type, from its confident cells.
+        let ncols = plan.cols.len();
+        if col_types.is_none() {
+            col_types = Some(if cfg.text || nz.options().only_type.is_some() {
+                vec![None; ncols]
+            } else {
+                (0..ncols)
+                    .map(|j| {
+                        column_type(
+                            (0..n)
+                                .map(|k| cells[k * ncols + j])
+                                .filter(|&i| i != u32::MAX)
+                                .map(|i| &cache.outcomes[i as usize]),
+                        )
+                    })
+                    .collect()
+            });
+        }
+        let types = col_types.as_deref().unwrap_or(&[]);
         // Write the batch.
         let tee = rdr.get_ref();
-        let ncols = plan.cols.len();
         let with_ids = plan.ids.iter().any(Option::is_some);
         let mut new: Vec<Option<&[u8]>> = vec![None; plan.width];
         let mut ins: Vec<Option<&[u8]>> = vec![None; plan.width];
@@ -1198,6 +1256,14 @@ pub fn run(
                 let idx = cells[k * ncols + j] as usize;
                 let o = &cache.outcomes[idx];
                 cache.counts[idx] += 1;
+                if !fits_column(o, types.get(j).copied().flatten()) {
+                    // Another type's entity in a typed column: neither rewritten nor given an id.
+                    summary.unresolved += 1;
+                    if plan.ids[c].is_some() {
+                        ins[c] = Some(b"");
+                    }
+                    continue;
+                }
                 match o.status {
                     Status::Fixed => summary.cells_fixed += 1,
                     Status::Ambiguous => summary.ambiguous += 1,

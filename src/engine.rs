@@ -902,6 +902,11 @@ impl Normalizer {
         if infos.iter().any(at_home) && infos.iter().any(|h| !at_home(h)) {
             infos.retain(at_home);
         }
+        if ctx == Context::Text && variant && self.known_name_parts(key, infos) {
+            // Every word is already a form of the person's names (`Dmitry Anatolyevich
+            // Medvedev`): a correct name, not a variant of another romanisation.
+            return Some(Decision::Leave);
+        }
         if ctx == Context::Cell {
             let person = type_code_of("person");
             let city = type_code_of("city");
@@ -929,11 +934,39 @@ impl Normalizer {
         }
         if kind == MatchKind::Fuzzy {
             infos.retain(|h| evidence::plausible_edits(key, &name_key(h.text)));
+            if ctx == Context::Text {
+                // Another ending makes another word (`Ethiopic`, `Austric`), not a typo.
+                infos.retain(|h| !evidence::edit_at_end(key, &name_key(h.text)));
+            }
             if !infos.is_empty() && self.rival_near(key, infos) {
                 return Some(Decision::NoMatch);
             }
         }
         None
+    }
+
+    /// Whether the hits are one person and every word of `key` is a word of that person's
+    /// names in the tables.
+    fn known_name_parts(&self, key: &str, infos: &[HitInfo<'_>]) -> bool {
+        let person = type_code_of("person");
+        let Some(first) = infos.first() else {
+            return false;
+        };
+        if first.kind != person || infos.iter().any(|h| h.id != first.id) || !key.contains(' ') {
+            return false;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        for ix in &self.indexes {
+            let Some(e) = ix.entity_by_id(first.id) else {
+                continue;
+            };
+            let rec = ix.entity(e);
+            for r in rec.first_row..rec.first_row + rec.rows {
+                let name = ix.row(r).name;
+                parts.extend(name_key(name).split(' ').map(str::to_string));
+            }
+        }
+        key.split(' ').all(|w| parts.iter().any(|p| p == w))
     }
 
     /// Whether the edit from `key` to the fuzzy hits is of the kinds people make.

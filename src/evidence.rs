@@ -123,6 +123,19 @@ pub fn plausible_edits(typed: &str, target: &str) -> bool {
     d[n * w + m] <= 2
 }
 
+/// Whether the edits from folded `typed` to folded `target` all fall on the last letters of
+/// the shorter: the way derived words and other names end (`Ethiopic`, `Austric`, `New
+/// Netherland`), not the way a name is misspelt.
+pub fn edit_at_end(typed: &str, target: &str) -> bool {
+    let common = typed
+        .chars()
+        .zip(target.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let shorter = typed.chars().count().min(target.chars().count());
+    common + 1 >= shorter && typed != target
+}
+
 /// The writing systems the output checks tell apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Script {
@@ -323,6 +336,20 @@ mod tests {
             ("ab", "abcdef", false),
         ] {
             assert_eq!(plausible_edits(typed, target), want, "{typed} -> {target}");
+        }
+    }
+
+    #[test]
+    fn edits_at_the_end() {
+        for (typed, target, want) in [
+            ("ethiopic", "ethiopia", true),
+            ("austric", "austria", true),
+            ("new netherland", "new netherlands", true),
+            ("kazakhastan", "kazakhstan", false),
+            ("ukrane", "ukraine", false),
+            ("tunsia", "tunisia", false),
+        ] {
+            assert_eq!(edit_at_end(typed, target), want, "{typed} -> {target}");
         }
     }
 
