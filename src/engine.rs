@@ -598,13 +598,31 @@ impl Normalizer {
         if infos.iter().any(|h| h.text == span) {
             infos.retain(|h| h.text == span);
         }
-        if infos.iter().any(|h| h.flags & flag::WEAK == 0) {
+        let key = name_key(span);
+        // Two places of the tables named alike (`Melbourne`, `San Antonio`): a cell names one
+        // of them, and which one it does not say, however much bigger one of them is.
+        let homonyms = ctx == Context::Cell && !variant && {
+            let mut ids: Vec<&str> = infos
+                .iter()
+                .filter(|h| {
+                    h.flags & (flag::ALT | flag::FORMER) == 0
+                        && !h.name.is_empty()
+                        && name_key(h.name) == key
+                })
+                .map(|h| h.id)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.len() > 1
+        };
+        if homonyms {
+            infos.retain(|h| name_key(h.name) == key);
+        } else if infos.iter().any(|h| h.flags & flag::WEAK == 0) {
             infos.retain(|h| h.flags & flag::WEAK == 0);
         }
         if infos.is_empty() {
             return Decision::NoMatch;
         }
-        let key = name_key(span);
         if let Some(d) = self.open_world(span, &key, &mut infos, kind, ctx) {
             return d;
         }
@@ -921,17 +939,25 @@ impl Normalizer {
                     is_latin_text(h.text) || initial_class(span) == initial_class(h.text)
                 });
             }
-            if world.is_place() && !variant && !is_all_upper(span) {
-                // A real place's name that is only another language's name of a country,
-                // person or organisation is that place (`Guadalupe`, `Salvador`).
+            if world.is_town() && !variant && !is_all_upper(span) {
+                // The name of a real town the tables do not hold, which is only another
+                // language's name of a country or person of theirs, is that town
+                // (`Guadalupe`). A city's alternate names are weighed by population when the
+                // table is made.
                 let org = type_code_of("org");
                 infos.retain(|h| {
-                    h.kind == city
-                        || h.kind == org
+                    h.kind == org
+                        || h.kind == city
                         || self.is_home(h.lang)
                         || lang_has(h.lang, "en")
-                        || h.flags & flag::ALT == 0
+                        || (h.flags & (flag::ALT | flag::FORMER) == 0 && name_key(h.name) == key)
                 });
+                if kind == MatchKind::Folded && !span.is_ascii() {
+                    // Letters the entity's names do not have, and another place is written
+                    // with them (`Santa Mônica` is not Santa Monica, `Khorramābād` another
+                    // Khorramabad); plain letters for accented ones are only a style.
+                    infos.retain(|h| h.kind == org || h.text == span || !h.text.is_ascii());
+                }
             }
         }
         if kind == MatchKind::Fuzzy {

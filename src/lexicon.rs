@@ -80,6 +80,7 @@ const PLACE: u64 = 1 << 32;
 const SUBDIVISION: u64 = 1 << 33;
 const GIVEN: u64 = 1 << 34;
 const SURNAME: u64 = 1 << 35;
+const PLACE_ALTERNATE: u64 = 1 << 36;
 
 /// The word map's value for a word of `lang`'s list, written in lower case or not.
 pub fn word_bits(lang: Lang, lower: bool) -> u64 {
@@ -95,6 +96,7 @@ pub fn word_bits(lang: Lang, lower: bool) -> u64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameKind {
     Place,
+    PlaceAlternate,
     Subdivision,
     GivenName,
     Surname,
@@ -105,6 +107,7 @@ impl NameKind {
     pub fn bits(self) -> u64 {
         match self {
             NameKind::Place => PLACE,
+            NameKind::PlaceAlternate => PLACE_ALTERNATE,
             NameKind::Subdivision => SUBDIVISION,
             NameKind::GivenName => GIVEN,
             NameKind::Surname => SURNAME,
@@ -140,6 +143,15 @@ impl Entry {
     /// The name of a real place (a town of 500+ people, a subdivision).
     pub fn is_place(self) -> bool {
         self.0 & (PLACE | SUBDIVISION) != 0
+    }
+    /// The main name of a town or village the tables do not hold (GeoNames `cities500`).
+    pub fn is_town(self) -> bool {
+        self.0 & PLACE != 0
+    }
+    /// An alternate name of a real place (another spelling or language, GeoNames'
+    /// alternate names): often also a name of an entity of the tables in that language.
+    pub fn is_place_alternate(self) -> bool {
+        self.0 & PLACE_ALTERNATE != 0
     }
     /// A given name or surname of people.
     pub fn is_person_name(self) -> bool {
