@@ -716,7 +716,10 @@ impl Normalizer {
                     Cow::Borrowed(h.name)
                 };
                 (3, Some(t), Note::Variant)
-            } else if self.opts.explicit_lang && h.lang != "und" && !self.word_of_output_lang(&key)
+            } else if self.opts.explicit_lang
+                && h.lang != "und"
+                && !self.word_of_output_lang(&key)
+                && !is_acronym(span)
             {
                 (
                     2,
@@ -879,6 +882,18 @@ impl Normalizer {
             return Some(Decision::Leave);
         }
         let world = crate::lexicon::lookup(key);
+        if variant && evidence::letter_runs(span) {
+            // `Oooo`, `OOOOOO`: an exclamation, not a name.
+            return Some(Decision::NoMatch);
+        }
+        if ctx == Context::Text && !key.contains(' ') && !self.is_surname_of(key, infos) {
+            // A given name alone (`Wladimir`, `Josef`) is not the person.
+            let person = type_code_of("person");
+            infos.retain(|h| h.kind != person);
+            if infos.is_empty() {
+                return Some(Decision::NoMatch);
+            }
+        }
         if variant {
             // A real word or name is not a misspelling or romanisation of another name.
             if world.blocks_variant() {
@@ -971,6 +986,22 @@ impl Normalizer {
             }
         }
         None
+    }
+
+    /// Whether `key` (one word) is the last word of a person's name among the hits: a
+    /// surname, which alone may stand for the person (`Tokayev`).
+    fn is_surname_of(&self, key: &str, infos: &[HitInfo<'_>]) -> bool {
+        let person = type_code_of("person");
+        infos.iter().filter(|h| h.kind == person).any(|h| {
+            let name = if h.name.is_empty() { h.text } else { h.name };
+            let last = name_key(name);
+            let last = last.rsplit(' ').next().unwrap_or("");
+            let text = name_key(h.text);
+            last == name_key(h.text)
+                || text.rsplit(' ').next() == Some(key)
+                || crate::translit::key_skeleton(last) == crate::translit::key_skeleton(key)
+                || crate::lexicon::distance(last, key) <= 2
+        })
     }
 
     /// Whether the hits are one person and every word of `key` is a word of that person's

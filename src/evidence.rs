@@ -27,6 +27,25 @@ pub fn acronym_shape(span: &str) -> bool {
     !letters.is_empty() && letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase())
 }
 
+/// Whether a letter stands four or more times in a row (`Oooo`, `AAAAH`): no name does (three
+/// is a common slip: `Russsia`).
+pub fn letter_runs(span: &str) -> bool {
+    let mut prev = None;
+    let mut run = 0;
+    for c in span.chars().flat_map(char::to_lowercase) {
+        if Some(c) == prev && c.is_alphabetic() {
+            run += 1;
+            if run >= 4 {
+                return true;
+            }
+        } else {
+            run = 1;
+        }
+        prev = Some(c);
+    }
+    false
+}
+
 /// Letters people swap for one another when they misspell a name: vowels among themselves,
 /// and consonants that sound alike or that romanisations write either way.
 fn similar_letters(a: char, b: char) -> bool {
@@ -301,6 +320,15 @@ mod tests {
         ] {
             assert_eq!(dotted_abbreviation(span), want, "{span}");
         }
+    }
+
+    #[test]
+    fn runs_of_one_letter() {
+        assert!(letter_runs("Oooo"));
+        assert!(letter_runs("OOOOOO"));
+        assert!(!letter_runs("Lubbock"));
+        assert!(!letter_runs("Russsia"));
+        assert!(!letter_runs("Kazakhstan"));
     }
 
     #[test]

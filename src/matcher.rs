@@ -193,16 +193,30 @@ impl Normalizer {
         if evidence::clashes_with_next(rep, &text[m.end..]) {
             return None;
         }
+        let lang = para.language(text, m.start);
+        let out_lang = Lang::from_code(&self.opts.lang);
+        if let Some(l) = lang {
+            if Some(l) == out_lang && m.note == crate::engine::Note::OtherLanguage {
+                // A paragraph written in the output language: a name in another language in
+                // it is the writer's choice (a person's name, a quotation), not a slip.
+                return None;
+            }
+            if Some(l) != out_lang && !self.opts.explicit_lang && m.kind != MatchKind::Fuzzy {
+                // A paragraph in another language writes names its own way (`Jelzin`,
+                // `Tolstoi` in German): only misspellings are corrected there.
+                return None;
+            }
+        }
         if n == 1 {
-            // A common word of the paragraph's language is that word, whatever else it spells;
-            // where the language is not clear, a common word of any language is not taken for
-            // a misspelling or romanisation.
+            // A word of the paragraph's language is that word, whatever else it spells (German
+            // nouns are capitalised: any case counts); where the language is not clear, a
+            // common word of any language is not taken for a misspelling or romanisation.
             let key = crate::fold::fold(&text[m.start..m.end]);
             let e = lexicon::lookup(&key);
             if e.any_word() {
                 let variant = matches!(m.kind, MatchKind::Translit | MatchKind::Fuzzy);
-                let common = match para.language(text, m.start) {
-                    Some(l) => e.common_in(l),
+                let common = match lang {
+                    Some(l) => e.in_lang(l) && (e.common_in(l) || l != Lang::En || variant),
                     None if variant => e.common_anywhere(),
                     None => e.common_in(Lang::En),
                 };
