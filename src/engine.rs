@@ -976,7 +976,11 @@ impl Normalizer {
             }
         }
         if kind == MatchKind::Fuzzy {
-            infos.retain(|h| evidence::plausible_edits(key, &name_key(h.text)));
+            // One word carries little evidence: its edit must be one people make. A longer
+            // name carries its own (the other words agree).
+            if !key.contains(' ') {
+                infos.retain(|h| evidence::plausible_edits(key, &name_key(h.text)));
+            }
             if ctx == Context::Text {
                 // Another ending makes another word (`Ethiopic`, `Austric`), not a typo.
                 infos.retain(|h| !evidence::edit_at_end(key, &name_key(h.text)));

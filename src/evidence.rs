@@ -107,8 +107,8 @@ pub fn plausible_edits(typed: &str, target: &str) -> bool {
     if n.abs_diff(m) > 2 {
         return false;
     }
-    // Optimal string alignment with implausible substitutions costed out of reach: the
-    // distance stays small only through plausible edits.
+    // Optimal string alignment with implausible substitutions costed out of reach: plausible
+    // when the distance through plausible edits is the plain edit distance.
     const FAR: u32 = 100;
     let w = m + 1;
     let mut d = vec![0u32; (n + 1) * w];
@@ -139,7 +139,9 @@ pub fn plausible_edits(typed: &str, target: &str) -> bool {
             d[i * w + j] = v;
         }
     }
-    d[n * w + m] <= 2
+    // One edit must be a plausible one; two may be made of drops and additions.
+    let plain = crate::lexicon::distance(typed, target);
+    d[n * w + m] <= if plain <= 1 { plain } else { 2 }
 }
 
 /// Whether the edits from folded `typed` to folded `target` all fall on the last letters of
