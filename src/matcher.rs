@@ -226,6 +226,41 @@ impl Normalizer {
             }
         }
         let person = m.candidates.len() == 1 && m.candidates[0].kind == EntityType::Person;
+        if person {
+            // A capitalised word next to a person's name that makes, with it, another form of
+            // the same person (`Aleksandr Łukaszenka`): the whole name is rewritten at once,
+            // so that a second pass has nothing left to do.
+            // Capitalised, and neither a title (`President`) nor a common word: a name's part.
+            let cap = |w: Word| {
+                let word = &text[w.start..w.end];
+                let key = crate::fold::fold(word);
+                word.chars().next().is_some_and(char::is_uppercase)
+                    && !crate::designators::is_title(&key)
+                    && !lexicon::lookup(&key).common_in(Lang::En)
+            };
+            let sides = [
+                (i > 0 && words[i].tight && words[i - 1].start >= prev_end && cap(words[i - 1]))
+                    .then(|| (words[i - 1].start, m.end)),
+                (i + n < words.len() && words[i + n].tight && cap(words[i + n]))
+                    .then(|| (m.start, words[i + n].end)),
+            ];
+            for (start, end) in sides.into_iter().flatten() {
+                let whole = &text[start..end];
+                let r = self.resolve(whole);
+                if r.entity.as_ref().map(|e| &e.id) == Some(&m.candidates[0].id) {
+                    let canonical = r.entity.map(|e| e.canonical).unwrap_or_default();
+                    let replacement = crate::engine::keep_case(whole, &canonical);
+                    if replacement != whole
+                        && !evidence::clashes_with_next(&replacement, &text[end..])
+                    {
+                        m.start = start;
+                        m.end = end;
+                        m.replacement = Some(replacement);
+                        return Some(m);
+                    }
+                }
+            }
+        }
         let left = i > 0
             && words[i].tight
             && words[i - 1].start >= prev_end
@@ -236,28 +271,7 @@ impl Normalizer {
             return Some(m);
         }
         // A capitalised word the tables do not know stands next to the span: the span is part
-        // of a longer name. A person's name becomes whole when the longer run is that person;
-        // otherwise the run is someone or somewhere else.
-        if person && !(left && right) {
-            let (start, end) = if left {
-                (words[i - 1].start, m.end)
-            } else {
-                (m.start, words[i + n].end)
-            };
-            let whole = &text[start..end];
-            let r = self.resolve(whole);
-            if r.entity.as_ref().map(|e| &e.id) == Some(&m.candidates[0].id) {
-                let canonical = r.entity.map(|e| e.canonical).unwrap_or_default();
-                let replacement = crate::engine::keep_case(whole, &canonical);
-                if replacement != whole && !evidence::clashes_with_next(&replacement, &text[end..])
-                {
-                    m.start = start;
-                    m.end = end;
-                    m.replacement = Some(replacement);
-                    return Some(m);
-                }
-            }
-        }
+        // of a longer name, someone or somewhere else.
         None
     }
 
@@ -303,13 +317,16 @@ impl Normalizer {
         if facts.skeleton != Code::NOTHING || facts.states != 0 {
             return false;
         }
-        if facts.candidate && facts.cased {
-            let max = fuzzy_budget(facts.len);
-            if max > 0 {
-                let code = self.fuzzy_code(text, w, max, sc);
-                if code != Code::NOTHING {
-                    return false;
-                }
+        // A one-edit misspelling of a name is no unknown name either (looked up in the
+        // deletion map, which costs little; wider searches per neighbour would cost more than
+        // the rest of the scan, so `Kazakstan Kazaksta` waits for one of them to be a name).
+        if facts.candidate && facts.cased && fuzzy_budget(facts.len) > 0 {
+            let code = match facts.fuzzy {
+                Some(c) => c,
+                None => self.fuzzy_code(text, w, 1, sc),
+            };
+            if code != Code::NOTHING {
+                return false;
             }
         }
         true
