@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod findings;
 pub mod fold;
 pub mod index;
+pub mod jsonrpc;
 pub mod lexicon;
 pub mod load;
 pub mod lsp;
