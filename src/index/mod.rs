@@ -445,11 +445,13 @@ impl Index {
 /// size: what reading records takes for granted.
 fn validate_records(b: &[u8], sections: &[(usize, usize); SECTIONS]) -> Result<(), IndexError> {
     let sec = |i: usize| &b[sections[i].0..sections[i].0 + sections[i].1];
-    let strings = sec(STRINGS);
+    // The strings section is UTF-8 as a whole (checked once, fast), so a string in it is
+    // UTF-8 when both its ends are character boundaries.
+    let strings = std::str::from_utf8(sec(STRINGS)).map_err(|_| IndexError::Corrupt("strings"))?;
     let string = |off: u32, len: u32, what: &'static str| -> Result<(), IndexError> {
         let (off, len) = (off as usize, len as usize);
-        match off.checked_add(len).and_then(|end| strings.get(off..end)) {
-            Some(s) if std::str::from_utf8(s).is_ok() => Ok(()),
+        match off.checked_add(len) {
+            Some(end) if strings.is_char_boundary(off) && strings.is_char_boundary(end) => Ok(()),
             _ => Err(IndexError::Corrupt(what)),
         }
     };
