@@ -535,7 +535,12 @@ impl SarifWriter {
 
     /// Writes one result.
     pub fn result(&mut self, out: &mut impl Write, d: &Diagnostic) -> io::Result<()> {
-        let r = serde_json::to_string_pretty(&sarif_result(d))?.replace('\n', "\n        ");
+        self.result_value(out, &sarif_result(d))
+    }
+
+    /// Writes one result made by [`sarif_result`].
+    pub fn result_value(&mut self, out: &mut impl Write, v: &serde_json::Value) -> io::Result<()> {
+        let r = serde_json::to_string_pretty(v)?.replace('\n', "\n        ");
         let sep = if self.results == 0 { "" } else { "," };
         write!(out, "{sep}\n        {r}")?;
         self.results += 1;
@@ -552,7 +557,7 @@ impl SarifWriter {
 }
 
 /// The SARIF result of one diagnostic.
-fn sarif_result(d: &Diagnostic) -> serde_json::Value {
+pub fn sarif_result(d: &Diagnostic) -> serde_json::Value {
     use serde_json::json;
     let region = json!({
         "startLine": d.line,

@@ -252,12 +252,75 @@ impl Plan {
 struct Rewrite {
     out: AtomicFile,
     /// `path:line:col: fixed ...` lines, printed on standard error once written.
-    messages: Vec<u8>,
+    messages: Spool,
     /// The fixed findings as they would have been shown, shown only if the file cannot be
     /// written.
-    held: Vec<u8>,
-    held_sarif: Vec<Diagnostic>,
+    held: Spool,
     held_count: (usize, usize, usize),
+}
+
+/// Bytes kept for later: in memory up to 1 MB, then in an unnamed temporary file (so that
+/// `--write` on a file with millions of fixes keeps its memory bounded).
+#[derive(Default)]
+struct Spool {
+    mem: Vec<u8>,
+    file: Option<fs::File>,
+}
+
+impl Spool {
+    const MEM: usize = 1 << 20;
+
+    /// Writes everything kept to `out`.
+    fn copy_to(mut self, out: &mut dyn Write) -> io::Result<()> {
+        if let Some(mut f) = self.file.take() {
+            use std::io::Seek;
+            f.write_all(&self.mem)?;
+            f.rewind()?;
+            io::copy(&mut f, out)?;
+            return Ok(());
+        }
+        out.write_all(&self.mem)
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.mem.extend_from_slice(b);
+        if self.mem.len() >= Spool::MEM {
+            if self.file.is_none() {
+                self.file = Some(unnamed_temp_file()?);
+            }
+            let f = self.file.as_mut().expect("spool file");
+            f.write_all(&self.mem)?;
+            self.mem.clear();
+        }
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A temporary file with no name (removed as soon as it is open): in the temporary directory.
+fn unnamed_temp_file() -> io::Result<fs::File> {
+    let dir = std::env::temp_dir();
+    for n in 0.. {
+        let p = dir.join(format!(".normalize-spool-{}-{n}", std::process::id()));
+        match fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&p)
+        {
+            Ok(f) => {
+                let _ = fs::remove_file(&p);
+                return Ok(f);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    unreachable!("a free name")
 }
 
 /// Starts rewriting `path` at `offset` (the start of the block with its first fix). A
@@ -281,9 +344,8 @@ fn start_rewrite(path: &Path, offset: usize) -> Result<Rewrite> {
     }
     Ok(Rewrite {
         out,
-        messages: Vec::new(),
-        held: Vec::new(),
-        held_sarif: Vec::new(),
+        messages: Spool::default(),
+        held: Spool::default(),
         held_count: (0, 0, 0),
     })
 }
@@ -855,7 +917,9 @@ fn check_one(
                         d.message()
                     )?;
                     if render.format == Format::Sarif {
-                        rw.held_sarif.push(d.clone());
+                        // One result a line, written into the document if need be.
+                        serde_json::to_writer(&mut rw.held, &report::sarif_result(d))?;
+                        rw.held.write_all(b"\n")?;
                     } else {
                         render.write(&mut rw.held, d, block.text, block.offset)?;
                     }
@@ -890,13 +954,20 @@ fn check_one(
             None => rw.out.commit(),
         };
         match result {
-            Ok(()) => io::stderr().lock().write_all(&rw.messages)?,
+            Ok(()) => rw.messages.copy_to(&mut io::stderr().lock())?,
             Err(e) => {
                 eprintln!("normalize: {}: not written: {e}", path.display());
                 t.errors += 1;
-                out.write_all(&rw.held)?;
-                for d in &rw.held_sarif {
-                    render.write(out, d, b"", 0)?;
+                match render.sarif.as_mut() {
+                    Some(w) => {
+                        let mut lines = Vec::new();
+                        rw.held.copy_to(&mut lines)?;
+                        for line in lines.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                            let v: serde_json::Value = serde_json::from_slice(line)?;
+                            w.result_value(&mut &mut *out, &v)?;
+                        }
+                    }
+                    None => rw.held.copy_to(out)?,
                 }
                 let (n, safe, suggested) = rw.held_count;
                 shown_here += n;
