@@ -845,6 +845,14 @@ fn large_files_are_checked_in_blocks() {
         "{}",
         lines[20_000]
     );
+    let sarif = run(&dir, &["check", "--format", "sarif", "big.txt"]);
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("one JSON document");
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 20_001);
+    assert_eq!(
+        results[20_000]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        last
+    );
     let want = text
         .replace("Kazakhastan", "Kazakhstan")
         .replace("Qasim Jomart Tokayev", "Kassym-Jomart Tokayev");
