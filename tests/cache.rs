@@ -180,3 +180,18 @@ fn two_processes_compile_at_once() {
         assert_eq!(run(&d), (FIXED.to_string(), String::new()));
     }
 }
+
+/// When the rebuilt index cannot be written (here its name is taken by a directory), the table
+/// is used from memory: the right answer, and nothing left behind.
+#[test]
+fn unwritable_cache_is_used_from_memory() {
+    let d = scratch("unwritable");
+    let idx = compiled(&d);
+    std::fs::remove_file(&idx).unwrap();
+    std::fs::create_dir_all(idx.join("in-the-way")).unwrap();
+    for _ in 0..2 {
+        assert_eq!(run(&d), (FIXED.to_string(), String::new()));
+        assert_eq!(cache_files(&d), vec![idx.clone()], "no temporary file left");
+        assert!(idx.is_dir());
+    }
+}
