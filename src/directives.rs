@@ -115,6 +115,79 @@ pub fn suppressed(text: &[u8]) -> Suppressed {
     s
 }
 
+/// [`suppressed`] for a text read in consecutive parts: the state that crosses a part's end
+/// (an open `normalize:off`, an `ignore-next-line` on the last line) is carried to the next.
+/// Line numbers are those of the whole text. Parts are cut at line ends (a part may also
+/// end inside a line: that line goes on in the next part).
+#[derive(Debug, Clone, Default)]
+pub struct Tracker {
+    /// The line the next part starts on.
+    line: usize,
+    /// The line of an `off` not yet closed by an `on`.
+    off_since: Option<usize>,
+    /// A line suppressed by an `ignore-next-line` of an earlier part.
+    next: Option<usize>,
+}
+
+impl Tracker {
+    pub fn new() -> Tracker {
+        Tracker::default()
+    }
+
+    /// The suppressed lines (numbered in the whole text) of the next part, `text`.
+    pub fn feed(&mut self, text: &[u8]) -> Suppressed {
+        let mut s = Suppressed::default();
+        let first = self.line;
+        let breaks = memchr::memchr_iter(b'\n', text).count();
+        let last = first + breaks;
+        if let Some(n) = self.next.take() {
+            if n <= last {
+                s.add(n, n);
+            } else {
+                self.next = Some(n);
+            }
+        }
+        if memchr::memmem::find(text, PREFIX).is_some() {
+            let mut found = Vec::new();
+            for (k, line) in text.split(|&b| b == b'\n').enumerate() {
+                let n = first + k;
+                found.clear();
+                directives_in(line, &mut found);
+                for d in &found {
+                    match d {
+                        Directive::IgnoreLine => s.add(n, n),
+                        Directive::IgnoreNextLine => {
+                            if n < last {
+                                s.add(n + 1, n + 1);
+                            } else {
+                                self.next = Some(n + 1);
+                            }
+                        }
+                        Directive::Off => {
+                            self.off_since.get_or_insert(n);
+                        }
+                        Directive::On => {
+                            if let Some(start) = self.off_since.take() {
+                                s.add(start.max(first), n);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(start) = self.off_since {
+            s.add(start.max(first), last);
+        }
+        let mut r = std::mem::take(&mut s.ranges);
+        r.sort_unstable();
+        for (a, b) in r {
+            s.add(a, b);
+        }
+        self.line = last;
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +198,39 @@ mod tests {
         let s = suppressed(text);
         let lines: Vec<usize> = (0..11).filter(|&n| s.line(n)).collect();
         assert_eq!(lines, vec![1, 3, 5, 6, 7]);
+    }
+
+    /// Fed in parts cut at any line end, the tracker suppresses the lines `suppressed` does.
+    #[test]
+    fn tracker_agrees_with_the_whole_text() {
+        let text: &[u8] = b"a\nb <!-- normalize:ignore-line -->\n# normalize:ignore-next-line\nd\ne\n// normalize:off\ng\nh\nnormalize:on\ni\nnormalize:off\nk\nl";
+        let whole = suppressed(text);
+        let ends: Vec<usize> = memchr::memchr_iter(b'\n', text).map(|p| p + 1).collect();
+        let lines = ends.len() + 1;
+        for a in 0..ends.len() {
+            for b in a..ends.len() {
+                let cuts = [ends[a], ends[b], text.len()];
+                let mut t = Tracker::new();
+                let mut got = vec![false; lines];
+                let mut at = 0;
+                let mut line = 0;
+                for &c in &cuts {
+                    if c <= at {
+                        continue;
+                    }
+                    let part = &text[at..c];
+                    let s = t.feed(part);
+                    let n = memchr::memchr_iter(b'\n', part).count();
+                    for (l, g) in got.iter_mut().enumerate().skip(line).take(n + 1) {
+                        *g |= s.line(l);
+                    }
+                    line += n;
+                    at = c;
+                }
+                let want: Vec<bool> = (0..lines).map(|l| whole.line(l)).collect();
+                assert_eq!(got, want, "cuts {cuts:?}");
+            }
+        }
     }
 
     #[test]

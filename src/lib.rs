@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod findings;
 pub mod fold;
 pub mod index;
+pub mod jsonrpc;
 pub mod lexicon;
 pub mod load;
 pub mod lsp;
@@ -39,20 +40,34 @@ use std::path::Path;
 
 impl Normalizer {
     /// A normalizer over the embedded default tables (unless `defaults` is false) and the
-    /// user tables at `tables`, in that order.
+    /// user tables at `tables`, in that order. Cache problems that were recovered from are
+    /// dropped; [`Normalizer::load_with_warnings`] returns them.
     pub fn load(
         defaults: bool,
         tables: &[impl AsRef<Path>],
         opts: Options,
     ) -> Result<Normalizer, load::LoadError> {
+        Ok(Normalizer::load_with_warnings(defaults, tables, opts)?.0)
+    }
+
+    /// [`Normalizer::load`], with the cache problems recovered from on the way (a damaged
+    /// cached index, rebuilt), for the caller to report.
+    pub fn load_with_warnings(
+        defaults: bool,
+        tables: &[impl AsRef<Path>],
+        opts: Options,
+    ) -> Result<(Normalizer, Vec<load::CacheWarning>), load::LoadError> {
         let mut indexes = Vec::new();
+        let mut warnings = Vec::new();
         if defaults {
             indexes.push(load::default_index());
         }
         for t in tables {
-            indexes.push(load::load_table(t.as_ref())?.0);
+            let l = load::load_table(t.as_ref())?;
+            indexes.push(l.index);
+            warnings.extend(l.warnings);
         }
-        Ok(Normalizer::from_indexes(indexes, opts))
+        Ok((Normalizer::from_indexes(indexes, opts), warnings))
     }
 }
 pub mod stream;

@@ -1,16 +1,26 @@
 //! Loading indexes: the embedded default index, and users' tables compiled once and cached.
 //!
-//! A user table is compiled into the same index format as the defaults and written, atomically,
-//! to the cache directory under a name derived from the table's content and the format
-//! version; later runs memory-map the cached index instead of compiling again.
+//! A user table is compiled into the same index format as the defaults and cached under a name
+//! derived from the table's content and the format version; later runs memory-map the cached
+//! index instead of compiling again.
+//!
+//! - A cached index is checked in full when it is opened (format version, the hash of the table
+//!   it was compiled from, the checksum of its bytes, the bounds of every record: see
+//!   [`Index::open_with`]). One that fails is reported as a [`CacheWarning`] (the library never
+//!   prints) and rebuilt from the table; when the rebuild cannot be written, the index is used
+//!   from memory. An answer never comes from a damaged file.
+//! - A cache file is never written in place: it is written to a temporary file in the cache
+//!   directory and renamed over the old name, so a process that has the old file mapped keeps
+//!   reading the old, complete file, and two processes compiling the same table leave one
+//!   complete file (whichever rename comes last).
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::index::builder::{build, BuildStats};
+use crate::index::builder::{build_from, BuildStats};
 use crate::index::layout::MAGIC;
-use crate::index::{Backing, Index, IndexError};
+use crate::index::{Backing, Check, Index, IndexError};
 use crate::table::{parse, TableError};
 
 static DEFAULT_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.idx"));
@@ -28,14 +38,38 @@ pub enum LoadError {
     Index { path: String, err: IndexError },
 }
 
-/// The embedded default index (no copy, no parsing).
+/// Something the caller may want to tell the user about a load that succeeded anyway.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheWarning {
+    /// The cached index failed its checks; it was rebuilt from the table (and replaced when
+    /// the cache directory is writable).
+    #[error("cache {} is damaged; rebuilding", path.display())]
+    Damaged { path: PathBuf, reason: IndexError },
+}
+
+/// A loaded user table.
+pub struct Loaded {
+    pub index: Index,
+    pub stats: BuildStats,
+    /// What went wrong on the way (the index is good all the same).
+    pub warnings: Vec<CacheWarning>,
+}
+
+/// The embedded default index (no copy, no parsing). Part of the binary, not a file read
+/// back: its header is checked on open, and a test checks it in full.
 pub fn default_index() -> Index {
-    Index::open(Backing::Static(DEFAULT_INDEX)).expect("embedded default index is valid")
+    Index::open_with(Backing::Static(DEFAULT_INDEX), Check::Trusted)
+        .expect("embedded default index is valid")
+}
+
+/// The embedded default index's bytes (for tests of the index reader).
+pub fn default_index_bytes() -> &'static [u8] {
+    DEFAULT_INDEX
 }
 
 /// A 128-bit content hash of the table bytes (two independent 64-bit multiply-rotate lanes
-/// over 8-byte words), salted with the index format and crate version, as hex.
-fn content_hash(bytes: &[u8]) -> String {
+/// over 8-byte words), salted with the index format and crate version.
+fn content_hash(bytes: &[u8]) -> [u8; 16] {
     let mut a: u64 = 0x243f_6a88_85a3_08d3;
     let mut b: u64 = 0x1319_8a2e_0370_7344;
     let salt = [&MAGIC[..], env!("CARGO_PKG_VERSION").as_bytes()].concat();
@@ -55,7 +89,14 @@ fn content_hash(bytes: &[u8]) -> String {
         a ^= part.len() as u64;
         b ^= (part.len() as u64).rotate_left(32);
     }
-    format!("{a:016x}{b:016x}")
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&a.to_be_bytes());
+    out[8..].copy_from_slice(&b.to_be_bytes());
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The cache directory: `$NORMALIZE_CACHE_DIR`, else `$XDG_CACHE_HOME/normalize`, else
@@ -70,9 +111,67 @@ pub fn cache_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("normalize"))
 }
 
-/// Loads a user table: from the cache when its content was compiled before, else compiled now
-/// (and cached when the cache directory is writable).
-pub fn load_table(path: &Path) -> Result<(Index, BuildStats), LoadError> {
+/// The cached index at `path`, checked in full against the table's hash: `Ok(None)` when
+/// there is none to read, `Err` when there is one and it fails its checks.
+fn read_cache(path: &Path, source: &[u8; 16]) -> Result<Option<Index>, IndexError> {
+    let Ok(f) = fs::File::open(path) else {
+        return Ok(None);
+    };
+    let check = Check::Full {
+        source: Some(*source),
+    };
+    // SAFETY: cache files are never modified in place (written to a temporary file, then
+    // renamed over the name), so the mapped file does not change under us; were it changed
+    // by hand, the checks on open would catch what was there then.
+    // Populated: the checks read every page at once, cheaper prefaulted than one by one.
+    let backing = match unsafe { memmap2::MmapOptions::new().populate().map(&f) } {
+        Ok(m) => Backing::Mmap(m),
+        // Unmappable (an empty file, say): read it.
+        Err(_) => match fs::read(path) {
+            Ok(b) => Backing::Owned(b),
+            Err(_) => return Ok(None),
+        },
+    };
+    Index::open_with(backing, check).map(Some)
+}
+
+/// Writes `bytes` to `path` as a new file: to a temporary file in the same directory (created
+/// with `create_new`, so that two writers never share one), then renamed over `path`. The
+/// file at `path`, if any, is replaced whole, never truncated or rewritten.
+fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (tmp, mut f) = loop {
+        let n = TEMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    };
+    // No fsync: a file cut short by a crash fails its checksum and is rebuilt.
+    let result = f.write_all(bytes).and_then(|_| {
+        drop(f);
+        fs::rename(&tmp, path)
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Loads a user table: from the cache when its content was compiled before (and the cached
+/// index passes its checks), else compiled now (and cached when the cache directory is
+/// writable).
+pub fn load_table(path: &Path) -> Result<Loaded, LoadError> {
     let label = path.display().to_string();
     let file = fs::File::open(path).map_err(|err| LoadError::Io {
         path: label.clone(),
@@ -93,21 +192,27 @@ pub fn load_table(path: &Path) -> Result<(Index, BuildStats), LoadError> {
         }
     };
     let hash = content_hash(bytes);
-    let cached = cache_dir().map(|d| d.join(format!("{hash}.idx")));
+    let cached = cache_dir().map(|d| d.join(format!("{}.idx", hex(&hash))));
+    let mut warnings = Vec::new();
     if let Some(c) = &cached {
-        if let Ok(f) = fs::File::open(c) {
-            // SAFETY: cache files are written once under a content-derived name and renamed into
-            // place atomically; they are never modified afterwards.
-            if let Ok(m) = unsafe { memmap2::Mmap::map(&f) } {
-                if let Ok(ix) = Index::open(Backing::Mmap(m)) {
-                    let stats = BuildStats {
-                        entities: ix.entity_count(),
-                        rows: ix.row_count(),
-                        aliases: ix.alias_count(),
-                    };
-                    return Ok((ix, stats));
-                }
+        match read_cache(c, &hash) {
+            Ok(Some(ix)) => {
+                let stats = BuildStats {
+                    entities: ix.entity_count(),
+                    rows: ix.row_count(),
+                    aliases: ix.alias_count(),
+                };
+                return Ok(Loaded {
+                    index: ix,
+                    stats,
+                    warnings,
+                });
             }
+            Ok(None) => {}
+            Err(reason) => warnings.push(CacheWarning::Damaged {
+                path: c.clone(),
+                reason,
+            }),
         }
     }
     let text = std::str::from_utf8(bytes).map_err(|e| LoadError::Encoding {
@@ -115,21 +220,26 @@ pub fn load_table(path: &Path) -> Result<(Index, BuildStats), LoadError> {
         offset: e.valid_up_to(),
     })?;
     let rows = parse(&label, text)?;
-    let (index_bytes, stats) = build(&rows).map_err(|e| LoadError::Index {
+    let (index_bytes, stats) = build_from(&rows, &hash).map_err(|e| LoadError::Index {
         path: label.clone(),
         err: IndexError::Fst(e),
     })?;
     drop(rows);
     if let Some(c) = &cached {
-        // The cache directory is ours: created when missing.
+        // The cache directory is ours: created when missing. Not writable: the index is used
+        // from memory.
         if let Some(d) = c.parent() {
             let _ = fs::create_dir_all(d);
         }
-        let _ = write_atomic(c, &index_bytes);
+        let _ = replace_file(c, &index_bytes);
     }
-    let ix = Index::open(Backing::Owned(index_bytes))
+    let index = Index::open_with(Backing::Owned(index_bytes), Check::Trusted)
         .map_err(|err| LoadError::Index { path: label, err })?;
-    Ok((ix, stats))
+    Ok(Loaded {
+        index,
+        stats,
+        warnings,
+    })
 }
 
 /// A file written atomically: the bytes go to a temporary file created (with `create_new`)

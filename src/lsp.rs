@@ -12,14 +12,24 @@
 //!   top of the command line's options), prose-aware (Markdown code and URLs skipped), and
 //!   honouring inline `normalize:` directives.
 //!
-//! The library side never prints: messages go to the client through the connection.
+//! - The server survives its client: messages are read by [`crate::jsonrpc`] (64 MB at most,
+//!   bad framing and bad JSON reported, not fatal); unknown methods, bad parameters and
+//!   requests after `shutdown` get JSON-RPC errors; notifications with bad parameters or for
+//!   documents never opened, and edits past the end of a document, are logged and skipped. It
+//!   exits only on `exit` or at the end of its input.
+//!
+//! The library side never prints: messages go to the client, and log lines to the caller's
+//! `log` function.
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use std::cell::RefCell;
+use std::io::{BufRead, Write};
+
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
     CodeActionProviderCapability, Command, Diagnostic, DiagnosticSeverity,
@@ -298,17 +308,35 @@ impl Document {
         d
     }
 
-    /// Applies one content change (a range edit, or the whole text).
-    pub fn apply(&mut self, change: &TextDocumentContentChangeEvent, enc: Encoding) {
+    /// Applies one content change (a range edit, or the whole text). A column past the end of
+    /// its line means the line's end (as the protocol says); a range that starts or ends on a
+    /// line the document does not have (other than just past its last line, at column 0) is an
+    /// error, and the text is left as it was.
+    pub fn apply(
+        &mut self,
+        change: &TextDocumentContentChangeEvent,
+        enc: Encoding,
+    ) -> Result<(), String> {
         match change.range {
             None => self.text.clone_from(&change.text),
             Some(r) => {
+                let lines = self.lines.len();
+                for p in [r.start, r.end] {
+                    let line = p.line as usize;
+                    if line > lines || (line == lines && p.character > 0) {
+                        return Err(format!(
+                            "edit at line {}, character {} is past the end of the document ({lines} lines)",
+                            p.line, p.character
+                        ));
+                    }
+                }
                 let a = offset_at(&self.text, &self.lines, r.start, enc);
                 let b = offset_at(&self.text, &self.lines, r.end, enc).max(a);
                 self.text.replace_range(a..b, &change.text);
             }
         }
         self.lines = line_starts(&self.text);
+        Ok(())
     }
 
     /// Re-checks the text, as `normalize check` would (the same filters:
@@ -368,7 +396,9 @@ struct Setup {
 
 /// The language server's state.
 pub struct Server<'c> {
-    conn: &'c Connection,
+    /// Where messages to the client go; `None` once writing failed (the client is gone).
+    out: RefCell<Option<&'c mut dyn Write>>,
+    log: RefCell<&'c mut dyn FnMut(&str)>,
     factory: Factory,
     enc: Encoding,
     root: Option<PathBuf>,
@@ -409,13 +439,75 @@ pub fn capabilities(enc: Encoding) -> ServerCapabilities {
     }
 }
 
-/// Runs the server on `conn`: the initialize handshake, then messages until `exit`. Returns
-/// the process exit code (0 after `shutdown` then `exit`, 1 for `exit` without `shutdown` or
-/// a closed input).
-pub fn serve(conn: &Connection, factory: Factory) -> Result<u8, String> {
-    let (id, params) = conn.initialize_start().map_err(|e| e.to_string())?;
-    let params: InitializeParams =
-        serde_json::from_value(params).map_err(|e| format!("bad initialize params: {e}"))?;
+/// The answer to a message that could not be read: an error response when it may have been a
+/// request (its id, or `null` when none could be read), and a log line.
+fn invalid(
+    out: &mut dyn Write,
+    log: &mut dyn FnMut(&str),
+    error: &crate::jsonrpc::FrameError,
+    id: Option<RequestId>,
+) -> std::io::Result<()> {
+    log(&format!("bad message: {error}"));
+    let message = error.to_string();
+    match id {
+        Some(id) => {
+            crate::jsonrpc::write(out, &Response::new_err(id, error.code(), message).into())
+        }
+        None => crate::jsonrpc::write_error_without_id(out, error.code(), &message),
+    }
+}
+
+/// Runs the server over `input` and `output`: the initialize handshake, then messages until
+/// `exit` or the end of the input; `log` gets one line for each message skipped. Returns the
+/// process exit code (0 after `shutdown` then `exit`, 1 for `exit` without `shutdown` or the
+/// end of the input).
+pub fn serve(
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+    factory: Factory,
+    log: &mut dyn FnMut(&str),
+) -> Result<u8, String> {
+    use crate::jsonrpc::{code, Incoming};
+    let write_err = |e: std::io::Error| format!("writing to the client: {e}");
+    // Before `initialize`: requests are refused, notifications dropped (but `exit`).
+    let (id, params) = loop {
+        let msg = match crate::jsonrpc::read(input) {
+            Ok(Some(m)) => m,
+            Ok(None) => return Ok(1),
+            Err(e) => {
+                log(&format!("reading from the client: {e}"));
+                return Ok(1);
+            }
+        };
+        match msg {
+            Incoming::Invalid { error, id } => {
+                invalid(output, log, &error, id).map_err(write_err)?;
+            }
+            Incoming::Message(Message::Request(r)) if r.method == "initialize" => {
+                match serde_json::from_value::<InitializeParams>(r.params) {
+                    Ok(p) => break (r.id, p),
+                    Err(e) => {
+                        let resp = Response::new_err(
+                            r.id,
+                            code::INVALID_PARAMS,
+                            format!("bad initialize params: {e}"),
+                        );
+                        crate::jsonrpc::write(output, &resp.into()).map_err(write_err)?;
+                    }
+                }
+            }
+            Incoming::Message(Message::Request(r)) => {
+                let resp = Response::new_err(
+                    r.id,
+                    code::SERVER_NOT_INITIALIZED,
+                    format!("{}: the server is not initialized yet", r.method),
+                );
+                crate::jsonrpc::write(output, &resp.into()).map_err(write_err)?;
+            }
+            Incoming::Message(Message::Notification(n)) if n.method == "exit" => return Ok(1),
+            Incoming::Message(_) => {}
+        }
+    };
     let enc = Encoding::negotiate(
         params
             .capabilities
@@ -438,10 +530,10 @@ pub fn serve(conn: &Connection, factory: Factory) -> Result<u8, String> {
             version: Some(env!("CARGO_PKG_VERSION").to_string()),
         },
     });
-    conn.initialize_finish(id, result)
-        .map_err(|e| e.to_string())?;
+    crate::jsonrpc::write(output, &Response::new_ok(id, result).into()).map_err(write_err)?;
     let mut server = Server {
-        conn,
+        out: RefCell::new(Some(output)),
+        log: RefCell::new(log),
         factory,
         enc,
         root,
@@ -449,28 +541,74 @@ pub fn serve(conn: &Connection, factory: Factory) -> Result<u8, String> {
         setups: HashMap::new(),
         shutdown: false,
     };
-    server.run()
+    Ok(server.run(input))
 }
 
 impl Server<'_> {
-    fn run(&mut self) -> Result<u8, String> {
-        while let Ok(msg) = self.conn.receiver.recv() {
-            match msg {
-                Message::Request(req) => self.on_request(req),
-                Message::Notification(n) => {
-                    if n.method == "exit" {
-                        return Ok(if self.shutdown { 0 } else { 1 });
-                    }
-                    self.on_notification(n);
+    fn run(&mut self, input: &mut dyn BufRead) -> u8 {
+        use crate::jsonrpc::Incoming;
+        use std::panic::{catch_unwind, AssertUnwindSafe};
+        loop {
+            if self.out.borrow().is_none() {
+                self.log("the client stopped reading; exiting");
+                return 1;
+            }
+            let msg = match crate::jsonrpc::read(input) {
+                Ok(Some(m)) => m,
+                Ok(None) => return 1,
+                Err(e) => {
+                    self.log(&format!("reading from the client: {e}"));
+                    return 1;
                 }
-                Message::Response(_) => {}
+            };
+            match msg {
+                Incoming::Invalid { error, id } => {
+                    let mut out = self.out.borrow_mut();
+                    if let Some(w) = out.as_mut() {
+                        let mut log = self.log.borrow_mut();
+                        if invalid(&mut **w, &mut **log, &error, id).is_err() {
+                            *out = None;
+                        }
+                    }
+                }
+                Incoming::Message(Message::Request(req)) => {
+                    let id = req.id.clone();
+                    let method = req.method.clone();
+                    // A bug in checking one document must not take the server down.
+                    if catch_unwind(AssertUnwindSafe(|| self.on_request(req))).is_err() {
+                        self.log(&format!("internal error in {method}"));
+                        self.reply_err(
+                            id,
+                            ErrorCode::InternalError,
+                            &format!("internal error in {method}"),
+                        );
+                    }
+                }
+                Incoming::Message(Message::Notification(n)) => {
+                    if n.method == "exit" {
+                        return if self.shutdown { 0 } else { 1 };
+                    }
+                    let method = n.method.clone();
+                    if catch_unwind(AssertUnwindSafe(|| self.on_notification(n))).is_err() {
+                        self.log(&format!("internal error in {method}; skipped"));
+                    }
+                }
+                Incoming::Message(Message::Response(_)) => {}
             }
         }
-        Ok(1)
+    }
+
+    fn log(&self, line: &str) {
+        (self.log.borrow_mut())(line);
     }
 
     fn send(&self, msg: Message) {
-        let _ = self.conn.sender.send(msg);
+        let mut out = self.out.borrow_mut();
+        if let Some(w) = out.as_mut() {
+            if crate::jsonrpc::write(&mut **w, &msg).is_err() {
+                *out = None;
+            }
+        }
     }
 
     fn notify(&self, method: &str, params: impl serde::Serialize) {
@@ -488,6 +626,10 @@ impl Server<'_> {
             return;
         }
         let result = match req.method.as_str() {
+            "initialize" => {
+                self.reply_err(id, ErrorCode::InvalidRequest, "already initialized");
+                return;
+            }
             "shutdown" => {
                 self.shutdown = true;
                 Ok(Value::Null)
@@ -514,10 +656,21 @@ impl Server<'_> {
         self.send(Response::new_err(id, code as i32, msg.to_string()).into());
     }
 
+    /// The parameters of a notification, or a log line and `None` when they do not parse.
+    fn params<P: serde::de::DeserializeOwned>(&self, n: Notification) -> Option<P> {
+        match serde_json::from_value::<P>(n.params) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.log(&format!("{}: invalid params ({e}); skipped", n.method));
+                None
+            }
+        }
+    }
+
     fn on_notification(&mut self, n: Notification) {
         match n.method.as_str() {
             "textDocument/didOpen" => {
-                let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) else {
+                let Some(p) = self.params::<DidOpenTextDocumentParams>(n) else {
                     return;
                 };
                 let d = p.text_document;
@@ -527,24 +680,43 @@ impl Server<'_> {
                 self.publish(&d.uri);
             }
             "textDocument/didChange" => {
-                let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) else {
+                let Some(p) = self.params::<DidChangeTextDocumentParams>(n) else {
                     return;
                 };
                 let enc = self.enc;
-                let Some(doc) = self.docs.get_mut(&p.text_document.uri) else {
+                let uri = p.text_document.uri;
+                let Some(doc) = self.docs.get_mut(&uri) else {
+                    self.log(&format!(
+                        "didChange for {}, a document never opened; skipped",
+                        uri.as_str()
+                    ));
                     return;
                 };
+                let mut failed = None;
                 for c in &p.content_changes {
-                    doc.apply(c, enc);
+                    if let Err(e) = doc.apply(c, enc) {
+                        // The later changes of this notification build on this one.
+                        failed = Some(e);
+                        break;
+                    }
                 }
                 doc.version = p.text_document.version;
-                self.publish(&p.text_document.uri);
+                if let Some(e) = failed {
+                    self.log(&format!("didChange for {}: {e}; skipped", uri.as_str()));
+                }
+                self.publish(&uri);
             }
             "textDocument/didClose" => {
-                let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) else {
+                let Some(p) = self.params::<DidCloseTextDocumentParams>(n) else {
                     return;
                 };
-                self.docs.remove(&p.text_document.uri);
+                if self.docs.remove(&p.text_document.uri).is_none() {
+                    self.log(&format!(
+                        "didClose for {}, a document never opened; skipped",
+                        p.text_document.uri.as_str()
+                    ));
+                    return;
+                }
                 self.notify(
                     "textDocument/publishDiagnostics",
                     PublishDiagnosticsParams {
@@ -555,7 +727,7 @@ impl Server<'_> {
                 );
             }
             "textDocument/didSave" => {
-                let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) else {
+                let Some(p) = self.params::<DidSaveTextDocumentParams>(n) else {
                     return;
                 };
                 if let Some(path) = uri_to_path(&p.text_document.uri) {
@@ -565,7 +737,9 @@ impl Server<'_> {
                 }
             }
             "workspace/didChangeWatchedFiles" => self.reload(),
-            _ => {}
+            "initialized" | "workspace/didChangeConfiguration" => {}
+            m if m.starts_with("$/") => {}
+            m => self.log(&format!("unknown notification {m}; skipped")),
         }
     }
 
@@ -995,12 +1169,18 @@ mod tests {
             range_length: None,
             text: t.into(),
         };
-        d.apply(&change(0, 9, 0, 9, "a"), Encoding::Utf16);
+        d.apply(&change(0, 9, 0, 9, "a"), Encoding::Utf16).unwrap();
         assert_eq!(d.text, "😀 Kazakhastan\nline two\n");
-        d.apply(&change(0, 14, 1, 4, ""), Encoding::Utf16);
+        d.apply(&change(0, 14, 1, 4, ""), Encoding::Utf16).unwrap();
         assert_eq!(d.text, "😀 Kazakhastan two\n");
-        d.apply(&change(1, 0, 1, 0, "end"), Encoding::Utf8);
+        d.apply(&change(1, 0, 1, 0, "end"), Encoding::Utf8).unwrap();
         assert_eq!(d.text, "😀 Kazakhastan two\nend");
+        // Past the end of its line: the line's end; past the last line: refused.
+        d.apply(&change(1, 99, 1, 99, "!"), Encoding::Utf8).unwrap();
+        assert_eq!(d.text, "😀 Kazakhastan two\nend!");
+        assert!(d.apply(&change(7, 0, 7, 1, "x"), Encoding::Utf8).is_err());
+        assert!(d.apply(&change(0, 0, 2, 1, "x"), Encoding::Utf8).is_err());
+        assert_eq!(d.text, "😀 Kazakhastan two\nend!");
     }
 
     #[test]

@@ -107,6 +107,13 @@ impl<'a> Mapper<'a> {
         }
     }
 
+    /// The same mapper, with a byte-order mark at the start counted as a character: for a
+    /// part of a file that is not its start.
+    pub fn keep_bom(mut self) -> Mapper<'a> {
+        self.skip_bom = false;
+        self
+    }
+
     /// Starts the next conversion at the start of 0-based `line`, at byte `start` (from a
     /// line-start table), so that a single position anywhere costs one line's scan.
     pub fn seek_line(&mut self, line: usize, start: usize) {

@@ -156,6 +156,75 @@ pub fn find_bytes(nz: &Normalizer, sc: &mut Scanner, bytes: &[u8], syntax: Synta
     matches
 }
 
+/// `bytes` as text of the same length: each invalid UTF-8 sequence (also one cut short at the
+/// end) replaced by cut bytes, as [`find_bytes`] reads it.
+fn lossless(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut text = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(_) => {
+                text.extend_from_slice(rest);
+                break;
+            }
+            Err(e) => {
+                let good = e.valid_up_to();
+                let n = e.error_len().unwrap_or(rest.len() - good);
+                text.extend_from_slice(&rest[..good]);
+                text.resize(text.len() + n, CUT);
+                rest = &rest[good + n..];
+            }
+        }
+    }
+    std::borrow::Cow::Owned(String::from_utf8(text).expect("invalid sequences replaced by ASCII"))
+}
+
+/// A place to cut Markdown `bytes` (the start of a document or of a part cut the same way) into
+/// two parts read separately with the same result as reading them together: after a blank line
+/// (`\n\n`), before a line that is not blank and not indented (so no list, indented code or
+/// paragraph goes on across the cut), outside any fenced or indented code block. The last such
+/// place in the second half of `bytes`, if any.
+pub fn markdown_cut(bytes: &[u8]) -> Option<usize> {
+    let half = bytes.len() / 2;
+    let mut hi = bytes.len();
+    let mut ranges: Option<Vec<Range<usize>>> = None;
+    while let Some(p) = memchr::memmem::rfind(&bytes[half..hi], b"\n\n") {
+        let cut = half + p + 2;
+        hi = half + p + 1;
+        if !starts_plain_line(&bytes[cut..]) {
+            continue;
+        }
+        let r = ranges.get_or_insert_with(|| skipped(&lossless(bytes), Syntax::Markdown));
+        if !r.iter().any(|r| r.start < cut && cut < r.end) {
+            return Some(cut);
+        }
+    }
+    None
+}
+
+/// True when `rest` starts with a line that is not blank and is indented less than four
+/// columns (judged on what `rest` holds of it).
+fn starts_plain_line(rest: &[u8]) -> bool {
+    let lead = rest
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    if indent_width(&lossless(&rest[..lead])) >= 4 {
+        return false;
+    }
+    let after = &rest[lead..rest.len().min(lead + 4)];
+    match std::str::from_utf8(after) {
+        Ok(s) => s.chars().next(),
+        Err(e) => std::str::from_utf8(&after[..e.valid_up_to()])
+            .ok()
+            .and_then(|s| s.chars().next()),
+    }
+    .is_some_and(|c| !c.is_whitespace())
+}
+
 /// Joins words hyphenated across a line break: a capitalised word, `-`, the line break (and
 /// the next line's indentation), then a lower-case letter.
 fn dehyphenate(text: String) -> Prepared {

@@ -92,6 +92,21 @@ impl Diagnostic {
         }
     }
 
+    /// Places a diagnostic made on a part of a file (with [`Diagnostic::new`] over that part)
+    /// in the whole file: the part starts at byte `offset`, 0-based `line` and `column`.
+    pub fn shift(&mut self, offset: usize, line: usize, column: usize) {
+        if self.line == 1 {
+            self.column += column;
+        }
+        if self.end_line == 1 {
+            self.end_column += column;
+        }
+        self.line += line;
+        self.end_line += line;
+        self.byte_start += offset;
+        self.byte_end += offset;
+    }
+
     /// `found -> canonical`, or `found -> one of A, B` when ambiguous, on one line.
     pub fn message(&self) -> String {
         message(&self.found, self.canonical.as_deref(), &self.candidates)
@@ -316,6 +331,19 @@ pub fn write_human(
     text: &[u8],
     color: bool,
 ) -> io::Result<()> {
+    write_human_at(out, d, text, 0, color)
+}
+
+/// [`write_human`] with `text` a part of the file that starts at byte `base` of it and holds
+/// the whole of the finding's lines (a block of a file read in blocks cut at line ends).
+pub fn write_human_at(
+    out: &mut impl Write,
+    d: &Diagnostic,
+    text: &[u8],
+    base: usize,
+    color: bool,
+) -> io::Result<()> {
+    let (byte_start, byte_end) = (d.byte_start - base, d.byte_end - base);
     let st = Style { on: color };
     let level_color = if d.level() == "warning" { YELLOW } else { CYAN };
     writeln!(
@@ -339,7 +367,7 @@ pub fn write_human(
     let first = d.line - 1;
     let last = d.end_line - 1;
     let mut line_start =
-        memchr::memrchr(b'\n', &text[..d.byte_start.min(text.len())]).map_or(0, |p| p + 1);
+        memchr::memrchr(b'\n', &text[..byte_start.min(text.len())]).map_or(0, |p| p + 1);
     for l in first..=last {
         if line_start > text.len() {
             break;
@@ -351,8 +379,8 @@ pub fn write_human(
         };
         let src = String::from_utf8_lossy(&text[r.clone()]);
         // Underline from the start (or the line start) to the end (or the line end).
-        let from = if l == first { d.byte_start } else { r.start }.clamp(r.start, r.end);
-        let to = if l == last { d.byte_end } else { r.end }.clamp(r.start, r.end);
+        let from = if l == first { byte_start } else { r.start }.clamp(r.start, r.end);
+        let to = if l == last { byte_end } else { r.end }.clamp(r.start, r.end);
         let num = format!("{:>width$}", l + 1);
         writeln!(out, "{} {bar} {}", st.paint(BLUE, &num), src)?;
         if to <= from {
@@ -462,93 +490,124 @@ fn uri(path: &str) -> String {
 
 /// One SARIF 2.1.0 document with every diagnostic.
 pub fn write_sarif(out: &mut impl Write, diags: &[Diagnostic]) -> io::Result<()> {
-    use serde_json::json;
-    // The rules that occur, in the order of RULES.
-    let used: Vec<&(&str, &str)> = RULES
-        .iter()
-        .filter(|(id, _)| diags.iter().any(|d| d.rule == *id))
-        .collect();
-    let rules: Vec<_> = used
-        .iter()
-        .map(|(id, text)| {
-            json!({
-                "id": id,
-                "name": id,
-                "shortDescription": { "text": text },
+    let mut w = SarifWriter::begin(out)?;
+    for d in diags {
+        w.result(out, d)?;
+    }
+    w.end(out)
+}
+
+/// A SARIF 2.1.0 document written as its results come: the header (with every rule of
+/// [`RULES`], so that a result's `ruleIndex` is known before the end), then each result, then
+/// the closing brackets. Nothing is kept between results.
+pub struct SarifWriter {
+    results: usize,
+}
+
+impl SarifWriter {
+    /// Writes the document's start.
+    pub fn begin(out: &mut impl Write) -> io::Result<SarifWriter> {
+        use serde_json::json;
+        let rules: Vec<_> = RULES
+            .iter()
+            .map(|(id, text)| {
+                json!({
+                    "id": id,
+                    "name": id,
+                    "shortDescription": { "text": text },
+                })
             })
-        })
-        .collect();
-    let results: Vec<_> = diags
-        .iter()
-        .map(|d| {
-            let region = json!({
-                "startLine": d.line,
-                "startColumn": d.column,
-                "endLine": d.end_line,
-                "endColumn": d.end_column,
-                "byteOffset": d.byte_start,
-                "byteLength": d.byte_end - d.byte_start,
-            });
-            let location = json!({
-                "physicalLocation": {
-                    "artifactLocation": { "uri": uri(&d.path) },
-                    "region": region,
-                }
-            });
-            let mut r = json!({
-                "ruleId": d.rule,
-                "ruleIndex": used.iter().position(|(id, _)| *id == d.rule).unwrap_or(0),
-                "level": d.level(),
-                "message": { "text": format!("{} ({})", d.message(), d.reason) },
-                "locations": [location],
-                "properties": {
-                    "found": d.found,
-                    "canonical": d.canonical,
-                    "id": d.id,
-                    "type": d.kind,
-                    "match": d.how,
-                    "score": d.score,
-                    "fix": d.fix,
-                    "candidates": d.candidates,
-                },
-            });
-            if let (Fix::Safe | Fix::Suggested, Some(c)) = (d.fix_class, &d.canonical) {
-                r["fixes"] = json!([{
-                    "description": { "text": format!("{} fix: {}", d.fix, c) },
-                    "artifactChanges": [{
-                        "artifactLocation": { "uri": uri(&d.path) },
-                        "replacements": [{
-                            "deletedRegion": {
-                                "startLine": d.line,
-                                "startColumn": d.column,
-                                "endLine": d.end_line,
-                                "endColumn": d.end_column,
-                            },
-                            "insertedContent": { "text": c },
-                        }],
-                    }],
-                }]);
+            .collect();
+        let tool = json!({
+            "driver": {
+                "name": "normalize",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
             }
-            r
-        })
-        .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "normalize",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
+        });
+        let tool = serde_json::to_string_pretty(&tool)?.replace('\n', "\n      ");
+        write!(
+            out,
+            "{{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {tool},\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": ["
+        )?;
+        Ok(SarifWriter { results: 0 })
+    }
+
+    /// Writes one result.
+    pub fn result(&mut self, out: &mut impl Write, d: &Diagnostic) -> io::Result<()> {
+        self.result_value(out, &sarif_result(d))
+    }
+
+    /// Writes one result made by [`sarif_result`].
+    pub fn result_value(&mut self, out: &mut impl Write, v: &serde_json::Value) -> io::Result<()> {
+        let r = serde_json::to_string_pretty(v)?.replace('\n', "\n        ");
+        let sep = if self.results == 0 { "" } else { "," };
+        write!(out, "{sep}\n        {r}")?;
+        self.results += 1;
+        Ok(())
+    }
+
+    /// Writes the document's end.
+    pub fn end(self, out: &mut impl Write) -> io::Result<()> {
+        if self.results > 0 {
+            write!(out, "\n      ")?;
+        }
+        writeln!(out, "]\n    }}\n  ]\n}}")
+    }
+}
+
+/// The SARIF result of one diagnostic.
+pub fn sarif_result(d: &Diagnostic) -> serde_json::Value {
+    use serde_json::json;
+    let region = json!({
+        "startLine": d.line,
+        "startColumn": d.column,
+        "endLine": d.end_line,
+        "endColumn": d.end_column,
+        "byteOffset": d.byte_start,
+        "byteLength": d.byte_end - d.byte_start,
     });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    out.write_all(b"\n")
+    let location = json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri(&d.path) },
+            "region": region,
+        }
+    });
+    let mut r = json!({
+        "ruleId": d.rule,
+        "ruleIndex": RULES.iter().position(|(id, _)| *id == d.rule).unwrap_or(0),
+        "level": d.level(),
+        "message": { "text": format!("{} ({})", d.message(), d.reason) },
+        "locations": [location],
+        "properties": {
+            "found": d.found,
+            "canonical": d.canonical,
+            "id": d.id,
+            "type": d.kind,
+            "match": d.how,
+            "score": d.score,
+            "fix": d.fix,
+            "candidates": d.candidates,
+        },
+    });
+    if let (Fix::Safe | Fix::Suggested, Some(c)) = (d.fix_class, &d.canonical) {
+        r["fixes"] = json!([{
+            "description": { "text": format!("{} fix: {}", d.fix, c) },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": uri(&d.path) },
+                "replacements": [{
+                    "deletedRegion": {
+                        "startLine": d.line,
+                        "startColumn": d.column,
+                        "endLine": d.end_line,
+                        "endColumn": d.end_column,
+                    },
+                    "insertedContent": { "text": c },
+                }],
+            }],
+        }]);
+    }
+    r
 }
 
 #[cfg(test)]
@@ -614,6 +673,33 @@ mod tests {
         );
         assert_eq!(one_line("Kazakha-\nstan"), "Kazakha-stan");
         assert_eq!(one_line("a\r\nb"), "a b");
+    }
+
+    /// The streamed document is valid JSON, with the results in order.
+    #[test]
+    fn sarif_streams_valid_json() {
+        let text = b"Kazakhastan and Kazakhastan";
+        let mut pos = Mapper::for_file(text);
+        let a = Diagnostic::new("k.txt", text, &mut pos, &m(0, 11));
+        let b = Diagnostic::new("k.txt", text, &mut pos, &m(16, 27));
+        for diags in [vec![], vec![a.clone()], vec![a, b]] {
+            let mut out = Vec::new();
+            write_sarif(&mut out, &diags).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+            let results = v["runs"][0]["results"].as_array().unwrap();
+            assert_eq!(results.len(), diags.len());
+            for (r, d) in results.iter().zip(&diags) {
+                assert_eq!(
+                    r["locations"][0]["physicalLocation"]["region"]["byteOffset"],
+                    d.byte_start
+                );
+                let i = r["ruleIndex"].as_u64().unwrap() as usize;
+                assert_eq!(
+                    v["runs"][0]["tool"]["driver"]["rules"][i]["id"],
+                    "misspelling"
+                );
+            }
+        }
     }
 
     #[test]

@@ -46,8 +46,33 @@ pub struct Stats {
     pub replacements: u64,
 }
 
+/// How input is cut into blocks: the first look at pending input, the input looked at before
+/// a line break will do, and the longest run kept waiting for a line break (see the module
+/// documentation). Tests use small sizes to cut often.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cuts {
+    pub view: usize,
+    pub block: usize,
+    pub max_carry: usize,
+}
+
+impl Default for Cuts {
+    fn default() -> Cuts {
+        Cuts {
+            view: VIEW,
+            block: BLOCK,
+            max_carry: MAX_CARRY,
+        }
+    }
+}
+
 /// Where to cut `buf` (a prefix length) so that no name is split, or `None` to read more.
 fn cut_point(buf: &[u8], eof: bool) -> Option<usize> {
+    cut_point_with(buf, eof, &Cuts::default())
+}
+
+/// [`cut_point`] with other sizes. Always `Some` once `buf` holds `cuts.max_carry` bytes.
+pub fn cut_point_with(buf: &[u8], eof: bool, cuts: &Cuts) -> Option<usize> {
     if eof {
         return Some(buf.len());
     }
@@ -57,13 +82,13 @@ fn cut_point(buf: &[u8], eof: bool) -> Option<usize> {
     }
     // Without a paragraph break, wait for a full block before cutting at a line break, so
     // that a name wrapped across lines of a short paragraph stays whole.
-    if buf.len() < BLOCK {
+    if buf.len() < cuts.block {
         return None;
     }
     if let Some(p) = memchr::memrchr(b'\n', buf) {
         return Some(p + 1);
     }
-    if buf.len() < MAX_CARRY {
+    if buf.len() < cuts.max_carry {
         return None;
     }
     if let Some(p) = memchr::memrchr(b' ', buf) {
@@ -75,6 +100,61 @@ fn cut_point(buf: &[u8], eof: bool) -> Option<usize> {
         p -= 1;
     }
     Some(p.max(1))
+}
+
+/// Reads `input` and calls `f` with consecutive blocks of it, cut where `cut` says: `cut` is
+/// given the pending bytes and whether they are the rest of the input, and answers a prefix
+/// length (not 0) or `None` to look at twice as much (up to `max_view` bytes, where it must
+/// answer). Where to cut is decided on the pending bytes alone, so the blocks are the same
+/// whether the input comes from a file or a pipe. Returns the number of bytes read.
+pub fn for_each_block<R: Read + ?Sized>(
+    input: &mut R,
+    view: usize,
+    max_view: usize,
+    mut cut: impl FnMut(&[u8], bool) -> Option<usize>,
+    mut f: impl FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<u64> {
+    // `buf[..len]` holds the bytes read and not yet handed on. Where to cut is decided on the
+    // first `want` of them only, so that the blocks do not depend on how the input arrives
+    // (a file gives what is asked, a pipe 64 KB a read). The buffer is zeroed only as it
+    // grows, not before every read.
+    let mut buf: Vec<u8> = Vec::new();
+    let mut len = 0;
+    let mut want = view;
+    let mut eof = false;
+    let mut total = 0u64;
+    loop {
+        while len < want && !eof {
+            if buf.len() < want {
+                buf.resize(want, 0);
+            }
+            match input.read(&mut buf[len..want]) {
+                Ok(0) => eof = true,
+                Ok(n) => {
+                    len += n;
+                    total += n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let end = len.min(want);
+        if end == 0 {
+            break;
+        }
+        match cut(&buf[..end], eof && len <= want) {
+            Some(c) => {
+                let c = c.clamp(1, end);
+                f(&buf[..c])?;
+                buf.copy_within(c..len, 0);
+                len -= c;
+                want = view;
+            }
+            // No break to cut at yet: decide on twice as much.
+            None => want = (want * 2).min(max_view),
+        }
+    }
+    Ok(total)
 }
 
 /// Normalises one block, writing the result. Invalid UTF-8 bytes are copied as they are.
@@ -148,52 +228,12 @@ pub fn normalize_stream_with(
 ) -> io::Result<Stats> {
     let mut sc = Scanner::new();
     let mut stats = Stats::default();
-    // `buf[..len]` holds the bytes read and not yet written. Where to cut is decided on the
-    // first `want` of them only, so that the output does not depend on how the input arrives
-    // (a file gives what is asked, a pipe 64 KB a read). The buffer is zeroed only as it
-    // grows, not before every read.
-    let mut buf: Vec<u8> = Vec::new();
-    let mut len = 0;
-    let mut want = VIEW;
-    let mut eof = false;
-    loop {
-        while len < want && !eof {
-            if buf.len() < want {
-                buf.resize(want, 0);
-            }
-            match input.read(&mut buf[len..want]) {
-                Ok(0) => eof = true,
-                Ok(n) => {
-                    len += n;
-                    stats.bytes += n as u64;
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let end = len.min(want);
-        if end == 0 {
-            break;
-        }
-        match cut_point(&buf[..end], eof && len <= want) {
-            Some(cut) => {
-                normalize_bytes(
-                    nz,
-                    &mut sc,
-                    &buf[..cut],
-                    apply_fix,
-                    config,
-                    output,
-                    &mut stats,
-                )?;
-                buf.copy_within(cut..len, 0);
-                len -= cut;
-                want = VIEW;
-            }
-            // No break to cut at yet: decide on twice as much.
-            None => want = (want * 2).min(MAX_CARRY),
-        }
-    }
+    stats.bytes = for_each_block(input, VIEW, MAX_CARRY, cut_point, |block| {
+        let mut st = Stats::default();
+        normalize_bytes(nz, &mut sc, block, apply_fix, config, output, &mut st)?;
+        stats.replacements += st.replacements;
+        Ok(())
+    })?;
     output.flush()?;
     Ok(stats)
 }

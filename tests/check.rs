@@ -807,3 +807,74 @@ fn mixed_script_lookalikes_are_reported_not_rewritten() {
         out.stderr
     );
 }
+
+/// A file of many blocks (read in blocks of 64 KB and more) is checked block by block
+/// with the positions of the whole file, `--write` rewrites it whole (also when its first fix
+/// comes late, after blocks with nothing to fix), and `--diff` shows the same fixes.
+#[test]
+fn large_files_are_checked_in_blocks() {
+    let dir = scratch("large");
+    let clean = "Clean prose about the talks held in Astana last week.\n\n";
+    let para = "Talks in Kazakhastan and Qasim Jomart Tokayev.\n\n";
+    let mut text = clean.repeat(5_000); // 275 KB with nothing to fix
+    let first_line = text.matches('\n').count() + 1;
+    for _ in 0..10_000 {
+        text.push_str(para);
+    }
+    text.push_str("The end — talks in Kazakhastan");
+    write(&dir, "big.txt", &text);
+    let out = run(&dir, &["check", "--format", "short", "big.txt"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 20_001);
+    assert!(
+        lines[0].starts_with(&format!(
+            "big.txt:{first_line}:10: Kazakhastan -> Kazakhstan"
+        )),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with(&format!("big.txt:{first_line}:26: Qasim Jomart Tokayev")),
+        "{}",
+        lines[1]
+    );
+    let last = text.matches('\n').count() + 1;
+    assert!(
+        lines[20_000].starts_with(&format!("big.txt:{last}:20: Kazakhastan")),
+        "{}",
+        lines[20_000]
+    );
+    let sarif = run(&dir, &["check", "--format", "sarif", "big.txt"]);
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("one JSON document");
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 20_001);
+    assert_eq!(
+        results[20_000]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        last
+    );
+    let want = text
+        .replace("Kazakhastan", "Kazakhstan")
+        .replace("Qasim Jomart Tokayev", "Kassym-Jomart Tokayev");
+    let diff = run(&dir, &["check", "--diff", "big.txt"]);
+    assert_eq!(diff.code, Some(1), "{}", diff.stderr);
+    assert_eq!(
+        diff.stdout
+            .matches("\n+Talks in Kazakhstan and Kassym-Jomart")
+            .count(),
+        10_000
+    );
+    let out = run(&dir, &["check", "--write", "--format", "short", "big.txt"]);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    assert_eq!(out.stderr.lines().count(), 20_001);
+    assert!(
+        read(&dir, "big.txt") == want,
+        "the file is rewritten with every fix"
+    );
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n != ".cache")
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("big.txt")]);
+}

@@ -728,7 +728,8 @@ fn user_table_is_cached() {
     );
 
     // Proof that the second run reads the cache: put the compiled index of another table in
-    // place of this table's; the run then follows the other table.
+    // place of this table's; the run notices (and rebuilds), it does not follow the other
+    // table.
     let other = d.join("other");
     std::fs::create_dir_all(other.join("cache")).unwrap();
     write(&other, "u.tsv", "alias\tcanonical\nZorbistan\tZorbland\n");
@@ -736,7 +737,14 @@ fn user_table_is_cached() {
     let other_idx = idx_files(&other.join("cache"));
     assert_eq!(other_idx.len(), 1);
     std::fs::copy(&other_idx[0], &idx[0]).unwrap();
-    assert_eq!(filter(&d, &["--table", "t.tsv"], text), "Zorbland\n");
+    let out = run_in(&d, &["--table", "t.tsv"], text.as_bytes());
+    assert_eq!(out.stdout, "Zorbia\n");
+    assert!(
+        out.stderr.contains("is damaged; rebuilding"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read(&idx[0]).unwrap(), before);
 
     // Changing the table changes the cache key.
     write(&d, "t.tsv", "alias\tcanonical\nZorbistan\tZorbania\n");

@@ -1,6 +1,8 @@
 //! The language server driven over stdio: a scripted JSON-RPC client (initialize with and
 //! without UTF-8 positions, didOpen, didChange, codeAction, hover, executeCommand, shutdown,
-//! exit), and an end-to-end run in headless Neovim when `nvim` is installed.
+//! exit), a client that sends everything wrong (oversized, invalid and unknown messages, edits
+//! past the end, documents never opened, requests after shutdown), and an end-to-end run in
+//! headless Neovim when `nvim` is installed.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -82,10 +84,27 @@ impl Client {
 
     fn send(&mut self, v: Value) {
         let body = serde_json::to_vec(&v).unwrap();
+        self.send_body(&body);
+    }
+
+    /// Sends `body` as one message, whatever it holds.
+    fn send_body(&mut self, body: &[u8]) {
         let stdin = self.stdin.as_mut().expect("stdin open");
         write!(stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        stdin.write_all(&body).unwrap();
+        stdin.write_all(body).unwrap();
         stdin.flush().unwrap();
+    }
+
+    /// Sends raw bytes.
+    fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next error response without an id (`"id": null`).
+    fn error_without_id(&mut self) -> Value {
+        self.wait_for(|m| m["id"].is_null() && m.get("error").is_some())
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -572,6 +591,115 @@ fn markdown_code_directives_and_configuration_are_honoured() {
     assert_eq!(c.diagnostics(&vendored, 1), Vec::<Value>::new());
     assert_eq!(c.finish(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A client that sends everything wrong gets errors (JSON-RPC codes) or is logged and skipped,
+/// and the server goes on answering until `exit`.
+#[test]
+fn survives_a_bad_client() {
+    let dir = scratch("bad-client");
+    let mut c = Client::start(&dir);
+    // Before initialize: refused, not fatal.
+    c.next_id += 1;
+    let id = c.next_id;
+    c.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {}}));
+    let r = c.wait_for(|m| m["id"] == json!(id));
+    assert_eq!(r["error"]["code"], -32002, "{r}");
+    c.initialize(&dir, None);
+
+    // Over the 64 MB cap: read past, reported, the next message read normally.
+    let big = vec![b' '; (64 << 20) + 1];
+    c.send_body(&big);
+    let e = c.error_without_id();
+    assert_eq!(e["error"]["code"], -32700, "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("limit"),
+        "{e}"
+    );
+    // Not JSON; JSON that is no message (with an id: answered with it); a bad header.
+    c.send_body(b"{not json");
+    assert_eq!(c.error_without_id()["error"]["code"], -32700);
+    c.send_body(br#"{"jsonrpc": "2.0", "id": 77, "foo": 1}"#);
+    let r = c.wait_for(|m| m["id"] == json!(77));
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+    c.send_raw(b"Content-Length: many\r\n\r\n");
+    assert_eq!(c.error_without_id()["error"]["code"], -32700);
+    c.send_body(b"\xff\xfe");
+    assert_eq!(c.error_without_id()["error"]["code"], -32700);
+
+    // Unknown method, bad params, unknown notification.
+    let r = c.request("normalize/noSuchThing", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    let r = c.request("textDocument/hover", json!("not params"));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    c.notify("normalize/noSuchNotification", json!({}));
+    c.notify("textDocument/didOpen", json!({"textDocument": 5}));
+
+    // Notifications for a document never opened, requests about it.
+    let ghost = "file:///nowhere/ghost.md";
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": ghost, "version": 2},
+               "contentChanges": [{"text": "Kazakhastan"}]}),
+    );
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": ghost}}),
+    );
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": ghost}}),
+    );
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": ghost}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(r["result"], Value::Null, "{r}");
+
+    // Edits past the end of a document: skipped, the text stays as it was.
+    let uri = file_uri(&dir.join("draft.md"));
+    c.open(&uri, DRAFT);
+    let before = c.diagnostics(&uri, 1);
+    assert_eq!(before.len(), 2, "{before:#?}");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"range": range(40, 0, 41, 3), "text": "Kazakhastan"}]}),
+    );
+    assert_eq!(c.diagnostics(&uri, 2), before);
+    // A column past the end of its line is the line's end (the protocol's rule).
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3},
+               "contentChanges": [{"range": range(0, 500, 0, 900), "text": " in Frnace"}]}),
+    );
+    let after = c.diagnostics(&uri, 3);
+    assert_eq!(after.len(), 3, "{after:#?}");
+
+    // After shutdown: requests refused, then exit ends it with success.
+    let r = c.request("shutdown", Value::Null);
+    assert_eq!(r["result"], Value::Null, "{r}");
+    let r = c.request("textDocument/hover", json!({}));
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    c.notify("exit", Value::Null);
+    drop(c.stdin.take());
+    assert_eq!(wait_timeout(&mut c.child, TIMEOUT), Some(0));
+}
+
+/// A header claiming a terabyte is not allocated: the server reads to the end of its input
+/// and exits like at any end of input.
+#[test]
+fn huge_content_length_then_end_of_input() {
+    let dir = scratch("huge");
+    let mut c = Client::start(&dir);
+    c.initialize(&dir, None);
+    c.send_raw(b"Content-Length: 1000000000000\r\n\r\n{\"jsonrpc\": \"2.0\"}");
+    drop(c.stdin.take());
+    assert_eq!(wait_timeout(&mut c.child, TIMEOUT), Some(1));
 }
 
 #[test]

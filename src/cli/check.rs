@@ -13,7 +13,6 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use clap::{Args, ValueEnum};
 use normalize::config::{self, Config, Severity};
 use normalize::load::AtomicFile;
-use normalize::position::Mapper;
 use normalize::prose::Syntax;
 use normalize::report::{self, Diagnostic, Format};
 use normalize::{Fix, Normalizer, Scanner};
@@ -189,8 +188,8 @@ impl Session<'_> {
         }
     }
 
-    /// The diagnostics of one input, after every filter.
-    fn check(&mut self, input: &Input, text: &[u8]) -> Result<Option<Vec<Diagnostic>>> {
+    /// How to check one input: `None` when it is not checked (excluded, or a table in use).
+    fn plan(&mut self, input: &Input) -> Result<Option<Plan>> {
         let cfg = self.config_for(input.path.as_deref())?;
         if let (Some(c), Some(p)) = (&cfg, &input.path) {
             if c.excludes(p) {
@@ -198,14 +197,17 @@ impl Session<'_> {
             }
         }
         let (nz, tables) = self.normalizer_for(cfg.as_deref())?;
-        let rules = normalize::findings::Rules {
-            path: input.path.as_deref(),
+        let min = self.min_severity(cfg.as_deref());
+        let plan = Plan {
+            nz,
+            tables,
+            min,
             syntax: input.path.as_deref().map_or(Syntax::Plain, Syntax::of_path),
-            config: cfg.as_deref(),
-            min: self.min_severity(cfg.as_deref()),
-            tables: &tables,
+            changed: None,
+            key: cfg.as_ref().map(|c| c.path.clone()),
+            cfg,
         };
-        if normalize::findings::skips(&rules) {
+        if normalize::findings::skips(&plan.rules(input)) {
             return Ok(None);
         }
         let changed = if self.args.changed {
@@ -216,55 +218,155 @@ impl Session<'_> {
         } else {
             None
         };
-        let sc = self
-            .scanners
-            .entry(cfg.as_ref().map(|c| c.path.clone()))
-            .or_default();
-        let matches = normalize::findings::find(&nz, sc, text, &rules).unwrap_or_default();
-        let mut pos = Mapper::for_file(text);
-        let mut out = Vec::with_capacity(matches.len());
-        for m in &matches {
-            let d = Diagnostic::new(&input.name, text, &mut pos, m);
-            if let Some(ch) = &changed {
-                if !(d.line..=d.end_line).any(|l| ch.contains(l)) {
-                    continue;
-                }
+        Ok(Some(Plan { changed, ..plan }))
+    }
+}
+
+/// How one input is checked.
+struct Plan {
+    nz: Rc<Normalizer>,
+    tables: Rc<Vec<PathBuf>>,
+    cfg: Option<Rc<Config>>,
+    min: Severity,
+    syntax: Syntax,
+    changed: Option<Changed>,
+    /// The configuration file, which names the scanner to use.
+    key: Option<PathBuf>,
+}
+
+impl Plan {
+    fn rules<'a>(&'a self, input: &'a Input) -> normalize::findings::Rules<'a> {
+        normalize::findings::Rules {
+            path: input.path.as_deref(),
+            syntax: self.syntax,
+            config: self.cfg.as_deref(),
+            min: self.min,
+            tables: &self.tables,
+        }
+    }
+}
+
+/// The safe fixes of a file, applied as its blocks are checked: to a temporary file beside it
+/// (created at the first fix, with the bytes before it copied from the file), renamed over the
+/// file at the end (see [`AtomicFile`]). Messages and findings wait for the rename.
+struct Rewrite {
+    out: AtomicFile,
+    /// `path:line:col: fixed ...` lines, printed on standard error once written.
+    messages: Spool,
+    /// The fixed findings as they would have been shown, shown only if the file cannot be
+    /// written.
+    held: Spool,
+    held_count: (usize, usize, usize),
+}
+
+/// Bytes kept for later: in memory up to 1 MB, then in an unnamed temporary file (so that
+/// `--write` on a file with millions of fixes keeps its memory bounded).
+#[derive(Default)]
+struct Spool {
+    mem: Vec<u8>,
+    file: Option<fs::File>,
+}
+
+impl Spool {
+    const MEM: usize = 1 << 20;
+
+    /// Writes everything kept to `out`.
+    fn copy_to(mut self, out: &mut dyn Write) -> io::Result<()> {
+        if let Some(mut f) = self.file.take() {
+            use std::io::Seek;
+            f.write_all(&self.mem)?;
+            f.rewind()?;
+            io::copy(&mut f, out)?;
+            return Ok(());
+        }
+        out.write_all(&self.mem)
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.mem.extend_from_slice(b);
+        if self.mem.len() >= Spool::MEM {
+            if self.file.is_none() {
+                self.file = Some(unnamed_temp_file()?);
             }
-            out.push(d);
+            let f = self.file.as_mut().expect("spool file");
+            f.write_all(&self.mem)?;
+            self.mem.clear();
         }
-        Ok(Some(out))
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
-/// `text` with the replacements of `diags` (in order, not overlapping) applied.
-fn apply_fixes(text: &[u8], diags: &[&Diagnostic]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() + 16);
-    let mut at = 0;
-    for d in diags {
-        let Some(c) = &d.canonical else { continue };
-        if d.byte_start < at {
-            continue;
+/// A temporary file with no name (removed as soon as it is open): in the temporary directory.
+fn unnamed_temp_file() -> io::Result<fs::File> {
+    let dir = std::env::temp_dir();
+    for n in 0.. {
+        let p = dir.join(format!(".normalize-spool-{}-{n}", std::process::id()));
+        match fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&p)
+        {
+            Ok(f) => {
+                let _ = fs::remove_file(&p);
+                return Ok(f);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
         }
-        out.extend_from_slice(&text[at..d.byte_start]);
-        out.extend_from_slice(c.as_bytes());
-        at = d.byte_end;
     }
-    out.extend_from_slice(&text[at..]);
-    out
+    unreachable!("a free name")
 }
 
-/// Replaces the file at `path` with `bytes` atomically (see [`AtomicFile`]): the original's
-/// permissions are kept. A read-only file is refused.
-fn write_in_place(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Starts rewriting `path` at `offset` (the start of the block with its first fix). A
+/// read-only file is refused.
+fn start_rewrite(path: &Path, offset: usize) -> Result<Rewrite> {
     let meta = fs::metadata(path).with_context(|| format!("{}", path.display()))?;
     if meta.permissions().readonly() {
         bail!("{}: file is read-only; not written", path.display());
     }
-    let result = AtomicFile::create(path).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.commit()
-    });
-    result.map_err(|e| anyhow!("{}: not written: {e}", path.display()))
+    let mut out =
+        AtomicFile::create(path).map_err(|e| anyhow!("{}: not written: {e}", path.display()))?;
+    let mut orig =
+        fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let copied = io::copy(&mut (&mut orig).take(offset as u64), &mut out)
+        .map_err(|e| anyhow!("{}: not written: {e}", path.display()))?;
+    if copied != offset as u64 {
+        bail!(
+            "{}: changed while it was checked; not written",
+            path.display()
+        );
+    }
+    Ok(Rewrite {
+        out,
+        messages: Spool::default(),
+        held: Spool::default(),
+        held_count: (0, 0, 0),
+    })
+}
+
+/// `text` (at byte `base` of its file) with the replacements of `diags` (in order, not
+/// overlapping) applied.
+fn apply_fixes(text: &[u8], diags: &[&Diagnostic], base: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for d in diags {
+        let Some(c) = &d.canonical else { continue };
+        let (start, end) = (d.byte_start - base, d.byte_end - base);
+        if start < at {
+            continue;
+        }
+        out.extend_from_slice(&text[at..start]);
+        out.extend_from_slice(c.as_bytes());
+        at = end;
+    }
+    out.extend_from_slice(&text[at..]);
+    out
 }
 
 /// Git state for --changed: repository roots, tracked files, changed line ranges.
@@ -532,20 +634,60 @@ fn inputs(args: &CheckArgs, errors: &mut usize) -> Vec<Input> {
     out
 }
 
-fn read_input(input: &Input) -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    match &input.file {
+/// The input's reader.
+fn open_input(input: &Input) -> Result<Box<dyn Read>> {
+    Ok(match &input.file {
         Some(f) => {
-            buf = fs::read(f).with_context(|| format!("{}: cannot read", f.display()))?;
+            Box::new(fs::File::open(f).with_context(|| format!("{}: cannot read", f.display()))?)
         }
-        None => {
-            io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .context("<stdin>: cannot read")?;
+        None => Box::new(io::stdin().lock()),
+    })
+}
+
+/// The first bytes of `r` (up to 8 KB, for [`is_binary`]).
+fn head(r: &mut dyn Read) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(8192);
+    r.take(8192).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Counts of what was reported.
+#[derive(Default)]
+struct Totals {
+    reported: usize,
+    files_with: usize,
+    safe: usize,
+    suggested: usize,
+    errors: usize,
+}
+
+/// The output formats' writers.
+struct Render {
+    format: Format,
+    color: bool,
+    sarif: Option<report::SarifWriter>,
+}
+
+impl Render {
+    /// Writes one diagnostic; `text` is the block it was found in, at byte `base` of the file.
+    fn write(
+        &mut self,
+        out: &mut dyn Write,
+        d: &Diagnostic,
+        text: &[u8],
+        base: usize,
+    ) -> io::Result<()> {
+        let mut out = out;
+        match self.format {
+            Format::Human => report::write_human_at(&mut out, d, text, base, self.color),
+            Format::Short => report::write_short(&mut out, d),
+            Format::Json => report::write_json(&mut out, d),
+            Format::Sarif => match &mut self.sarif {
+                Some(w) => w.result(&mut out, d),
+                None => Ok(()),
+            },
         }
     }
-    Ok(buf)
 }
 
 pub fn run(args: &CheckArgs, tables: &TableArgs) -> Result<u8> {
@@ -583,120 +725,308 @@ pub fn run(args: &CheckArgs, tables: &TableArgs) -> Result<u8> {
     };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let mut all: Vec<Diagnostic> = Vec::new();
-    let (mut reported, mut files_with, mut safe, mut suggested) = (0usize, 0usize, 0usize, 0usize);
+    let mut render = Render {
+        format,
+        color,
+        sarif: None,
+    };
+    if format == Format::Sarif && !args.diff {
+        render.sarif = Some(report::SarifWriter::begin(&mut out)?);
+    }
+    let mut t = Totals {
+        errors,
+        ..Totals::default()
+    };
     for input in &inputs {
-        let text = match read_input(input) {
-            Ok(t) => t,
+        let mut reader = match open_input(input) {
+            Ok(r) => r,
             Err(e) => {
                 eprintln!("normalize: {e:#}");
-                errors += 1;
+                t.errors += 1;
                 continue;
             }
         };
-        if is_binary(&text) {
+        let first = match head(&mut reader) {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!("normalize: {}: cannot read: {e}", input.name);
+                t.errors += 1;
+                continue;
+            }
+        };
+        if is_binary(&first) {
             // Silent in a directory walk; a file named on the command line says why.
             if input.explicit {
                 eprintln!("normalize: {}: skipped (binary file)", input.name);
             }
             continue;
         }
-        let diags = match session.check(input, &text) {
-            Ok(Some(d)) => d,
-            Ok(None) => continue,
-            Err(e) => {
-                // Tables and configuration errors concern every file: stop.
+        // Tables and configuration errors concern every file: stop.
+        let Some(plan) = session.plan(input)? else {
+            continue;
+        };
+        let mut reader = first.as_slice().chain(reader);
+        let result = if args.diff {
+            diff_one(
+                args,
+                &mut session,
+                &plan,
+                input,
+                &mut reader,
+                &mut out,
+                &mut t,
+            )
+        } else {
+            check_one(
+                args,
+                &mut session,
+                &plan,
+                input,
+                &mut reader,
+                &mut out,
+                &mut render,
+                &mut t,
+            )
+        };
+        if let Err(e) = result {
+            if super::is_broken_pipe(&e) {
                 return Err(e);
             }
-        };
-        let fixes: Vec<&Diagnostic> = diags
-            .iter()
-            .filter(|d| fix_applies(args, d.fix_class))
-            .collect();
-        if args.diff {
-            reported += diags.len();
-            if !fixes.is_empty() {
-                let fixed = apply_fixes(&text, &fixes);
-                if fixed != text {
-                    let old = String::from_utf8_lossy(&text);
-                    let new = String::from_utf8_lossy(&fixed);
-                    let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
-                    write!(
-                        out,
-                        "{}",
-                        diff.unified_diff()
-                            .context_radius(3)
-                            .header(&input.name, &input.name)
-                    )?;
-                }
-            }
-            continue;
-        }
-        let mut shown: Vec<Diagnostic> = diags.clone();
-        if args.write && !fixes.is_empty() {
-            let fixed = apply_fixes(&text, &fixes);
-            let path = input.file.as_deref().expect("--write has files");
-            if fixed != text {
-                match write_in_place(path, &fixed) {
-                    Ok(()) => {
-                        let mut err = io::stderr().lock();
-                        for d in &fixes {
-                            writeln!(
-                                err,
-                                "{}:{}:{}: fixed {}",
-                                d.path,
-                                d.line,
-                                d.column,
-                                d.message()
-                            )?;
-                        }
-                        shown.retain(|d| !fix_applies(args, d.fix_class));
-                    }
-                    Err(e) => {
-                        eprintln!("normalize: {e:#}");
-                        errors += 1;
-                    }
-                }
-            }
-        }
-        if shown.is_empty() {
-            continue;
-        }
-        files_with += 1;
-        reported += shown.len();
-        for d in &shown {
-            match d.fix_class {
-                Fix::Safe => safe += 1,
-                Fix::Suggested => suggested += 1,
-                _ => {}
-            }
-            match format {
-                Format::Human => report::write_human(&mut out, d, &text, color)?,
-                Format::Short => report::write_short(&mut out, d)?,
-                Format::Json => report::write_json(&mut out, d)?,
-                Format::Sarif => {}
-            }
-        }
-        if format == Format::Sarif {
-            all.extend(shown);
+            eprintln!("normalize: {e:#}");
+            t.errors += 1;
         }
     }
     match format {
-        Format::Sarif if !args.diff => report::write_sarif(&mut out, &all)?,
+        Format::Sarif if !args.diff => {
+            if let Some(w) = render.sarif.take() {
+                w.end(&mut out)?;
+            }
+        }
         // "No findings." would say too much when a file could not be read (said on stderr).
-        Format::Human if !args.diff && (reported > 0 || errors == 0) => {
-            report::write_human_summary(&mut out, reported, files_with, safe, suggested, color)?
+        Format::Human if !args.diff && (t.reported > 0 || t.errors == 0) => {
+            report::write_human_summary(
+                &mut out,
+                t.reported,
+                t.files_with,
+                t.safe,
+                t.suggested,
+                color,
+            )?
         }
         _ => {}
     }
     out.flush()?;
-    Ok(if errors > 0 {
+    Ok(if t.errors > 0 {
         2
-    } else if reported > 0 {
+    } else if t.reported > 0 {
         1
     } else {
         0
     })
+}
+
+/// The diagnostics of one block, placed in the file and filtered by `--changed`.
+fn diagnostics(
+    input: &Input,
+    plan: &Plan,
+    block: &normalize::findings::Block<'_>,
+    matches: &[normalize::Match],
+) -> Vec<Diagnostic> {
+    let mut pos = block.mapper();
+    let mut out = Vec::with_capacity(matches.len());
+    for m in matches {
+        let mut d = Diagnostic::new(&input.name, block.text, &mut pos, m);
+        d.shift(block.offset, block.line, block.column);
+        if let Some(ch) = &plan.changed {
+            if !(d.line..=d.end_line).any(|l| ch.contains(l)) {
+                continue;
+            }
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Checks one input, block by block: findings are written as they are found (with `--write`,
+/// the fixed ones once the file is written).
+#[allow(clippy::too_many_arguments)]
+fn check_one(
+    args: &CheckArgs,
+    session: &mut Session<'_>,
+    plan: &Plan,
+    input: &Input,
+    reader: &mut dyn Read,
+    out: &mut dyn Write,
+    render: &mut Render,
+    t: &mut Totals,
+) -> Result<()> {
+    let rules = plan.rules(input);
+    let sc = session.scanners.entry(plan.key.clone()).or_default();
+    let mut shown_here = 0usize;
+    let mut rewrite: Option<Rewrite> = None;
+    // Set when the file cannot be written: its fixes are then shown as findings.
+    let mut write_failed = false;
+    let write = args.write && input.file.is_some();
+    // Errors writing the output (a closed pipe) and the rewritten file, told apart from
+    // errors reading the input.
+    let mut out_err: Option<io::Error> = None;
+    let mut rewrite_err: Option<io::Error> = None;
+    let count = |t: &mut Totals, d: &Diagnostic| {
+        t.reported += 1;
+        match d.fix_class {
+            Fix::Safe => t.safe += 1,
+            Fix::Suggested => t.suggested += 1,
+            _ => {}
+        }
+    };
+    let read = normalize::findings::find_stream(&plan.nz, sc, reader, &rules, |block, matches| {
+        let diags = diagnostics(input, plan, block, &matches);
+        let fixes = write && !write_failed && diags.iter().any(|d| fix_applies(args, d.fix_class));
+        if fixes && rewrite.is_none() {
+            let path = input.file.as_deref().expect("--write has files");
+            match start_rewrite(path, block.offset) {
+                Ok(r) => rewrite = Some(r),
+                Err(e) => {
+                    eprintln!("normalize: {e:#}");
+                    t.errors += 1;
+                    write_failed = true;
+                }
+            }
+        }
+        if let Some(rw) = rewrite.as_mut() {
+            let fixed: Vec<&Diagnostic> = diags
+                .iter()
+                .filter(|d| fix_applies(args, d.fix_class))
+                .collect();
+            if rewrite_err.is_none() {
+                let text = apply_fixes(block.text, &fixed, block.offset);
+                if let Err(e) = rw.out.write_all(&text) {
+                    rewrite_err = Some(e);
+                }
+            }
+        }
+        let mut shown = || -> io::Result<()> {
+            for d in &diags {
+                if let Some(rw) = rewrite.as_mut().filter(|_| fix_applies(args, d.fix_class)) {
+                    writeln!(
+                        rw.messages,
+                        "{}:{}:{}: fixed {}",
+                        d.path,
+                        d.line,
+                        d.column,
+                        d.message()
+                    )?;
+                    if render.format == Format::Sarif {
+                        // One result a line, written into the document if need be.
+                        serde_json::to_writer(&mut rw.held, &report::sarif_result(d))?;
+                        rw.held.write_all(b"\n")?;
+                    } else {
+                        render.write(&mut rw.held, d, block.text, block.offset)?;
+                    }
+                    let c = &mut rw.held_count;
+                    c.0 += 1;
+                    match d.fix_class {
+                        Fix::Safe => c.1 += 1,
+                        Fix::Suggested => c.2 += 1,
+                        _ => {}
+                    }
+                    continue;
+                }
+                shown_here += 1;
+                count(t, d);
+                render.write(out, d, block.text, block.offset)?;
+            }
+            Ok(())
+        };
+        shown().map_err(|e| {
+            out_err = Some(e);
+            io::Error::other("output failed")
+        })
+    });
+    if let Some(e) = out_err {
+        return Err(e.into());
+    }
+    read.with_context(|| format!("{}: cannot read", input.name))?;
+    if let Some(rw) = rewrite {
+        let path = input.file.as_deref().expect("--write has files");
+        let result = match rewrite_err {
+            Some(e) => Err(e),
+            None => rw.out.commit(),
+        };
+        match result {
+            Ok(()) => rw.messages.copy_to(&mut io::stderr().lock())?,
+            Err(e) => {
+                eprintln!("normalize: {}: not written: {e}", path.display());
+                t.errors += 1;
+                match render.sarif.as_mut() {
+                    Some(w) => {
+                        let mut lines = Vec::new();
+                        rw.held.copy_to(&mut lines)?;
+                        for line in lines.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                            let v: serde_json::Value = serde_json::from_slice(line)?;
+                            w.result_value(&mut &mut *out, &v)?;
+                        }
+                    }
+                    None => rw.held.copy_to(out)?,
+                }
+                let (n, safe, suggested) = rw.held_count;
+                shown_here += n;
+                t.reported += n;
+                t.safe += safe;
+                t.suggested += suggested;
+            }
+        }
+    }
+    if shown_here > 0 {
+        t.files_with += 1;
+    }
+    Ok(())
+}
+
+/// `--diff`: the fixes of one input as a unified diff (the file is read whole: a diff needs
+/// both texts).
+fn diff_one(
+    args: &CheckArgs,
+    session: &mut Session<'_>,
+    plan: &Plan,
+    input: &Input,
+    reader: &mut dyn Read,
+    out: &mut dyn Write,
+    t: &mut Totals,
+) -> Result<()> {
+    let mut text = Vec::new();
+    reader
+        .read_to_end(&mut text)
+        .with_context(|| format!("{}: cannot read", input.name))?;
+    let rules = plan.rules(input);
+    let sc = session.scanners.entry(plan.key.clone()).or_default();
+    let mut fixed = Vec::with_capacity(text.len());
+    let mut any = false;
+    let mut slice = text.as_slice();
+    normalize::findings::find_stream(&plan.nz, sc, &mut slice, &rules, |block, matches| {
+        let diags = diagnostics(input, plan, block, &matches);
+        t.reported += diags.len();
+        let fixes: Vec<&Diagnostic> = diags
+            .iter()
+            .filter(|d| fix_applies(args, d.fix_class))
+            .collect();
+        any |= !fixes.is_empty();
+        fixed.extend_from_slice(&apply_fixes(block.text, &fixes, block.offset));
+        Ok(())
+    })?;
+    if any && fixed != text {
+        let old = String::from_utf8_lossy(&text);
+        let new = String::from_utf8_lossy(&fixed);
+        let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
+        write!(
+            out,
+            "{}",
+            diff.unified_diff()
+                .context_radius(3)
+                .header(&input.name, &input.name)
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 
 use anyhow::{anyhow, Result};
 use clap::Args;
-use lsp_server::Connection;
 
 use super::TableArgs;
 
@@ -25,9 +24,12 @@ pub fn run(_args: &LspArgs, tables: &TableArgs) -> Result<u8> {
         let nz = t.normalizer().map_err(|e| format!("{e:#}"))?;
         Ok((nz, t.tables))
     });
-    let (conn, io) = Connection::stdio();
-    let code = normalize::lsp::serve(&conn, factory).map_err(|e| anyhow!(e))?;
-    drop(conn);
-    io.join()?;
+    let stdin = std::io::stdin();
+    let mut input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
+    let stdout = std::io::stdout();
+    let mut output = stdout.lock();
+    let mut log = |line: &str| eprintln!("normalize lsp: {line}");
+    let code = normalize::lsp::serve(&mut input, &mut output, factory, &mut log)
+        .map_err(|e| anyhow!(e))?;
     Ok(code)
 }

@@ -149,11 +149,10 @@ impl TableArgs {
             only_type,
             suggestions,
         };
-        Ok(Normalizer::load(
-            !self.no_default_tables,
-            &self.tables,
-            opts,
-        )?)
+        let (nz, warnings) =
+            Normalizer::load_with_warnings(!self.no_default_tables, &self.tables, opts)?;
+        report_warnings(&warnings);
+        Ok(nz)
     }
 }
 
@@ -181,6 +180,13 @@ pub fn run() -> Result<u8> {
         Some(Command::Check(a)) => check::run(&a, &cli.tables),
         Some(Command::Tables(a)) => tables::run(&a, &cli.tables),
         Some(Command::Lsp(a)) => lsp::run(&a, &cli.tables),
+    }
+}
+
+/// Prints what loading the tables recovered from, one line each, on standard error.
+pub fn report_warnings(warnings: &[normalize::load::CacheWarning]) {
+    for w in warnings {
+        eprintln!("normalize: {w}");
     }
 }
 

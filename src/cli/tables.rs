@@ -55,7 +55,9 @@ fn list(tables: &TableArgs) -> Result<u8> {
         );
     }
     for t in &tables.tables {
-        let (_, s) = load_table(t)?;
+        let loaded = load_table(t)?;
+        super::report_warnings(&loaded.warnings);
+        let s = loaded.stats;
         println!("{}\t{}\t{}\t{}", t.display(), s.entities, s.rows, s.aliases);
     }
     Ok(0)

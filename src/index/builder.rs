@@ -136,6 +136,12 @@ fn all_keys(texts: &[&str]) -> Vec<AliasKeys> {
 
 /// Compiles `rows` (in table order; rows with the same id form one entity) into index bytes.
 pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
+    build_from(rows, &[0; 16])
+}
+
+/// [`build`], the index sealed with `source`, the hash of the table the rows come from (see
+/// [`seal`]).
+pub fn build_from(rows: &[Row], source: &[u8; 16]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
     // Group rows by entity id, in order of first appearance.
     let mut by_id: HashMap<&str, usize> = HashMap::new();
     let mut groups: Vec<(u8, Vec<usize>)> = Vec::new();
@@ -311,6 +317,8 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
     ];
     let mut out = Vec::with_capacity(HEADER_LEN + sections.iter().map(|s| s.len()).sum::<usize>());
     out.extend_from_slice(MAGIC);
+    // Checksum and source hash, filled in by `seal`.
+    out.resize(TABLE_AT, 0);
     let mut off = HEADER_LEN as u64;
     for s in &sections {
         out.extend_from_slice(&off.to_le_bytes());
@@ -325,5 +333,6 @@ pub fn build(rows: &[Row]) -> Result<(Vec<u8>, BuildStats), fst::Error> {
         rows: row_no as usize,
         aliases: alias_no as usize,
     };
+    seal(&mut out, source);
     Ok((out, stats))
 }

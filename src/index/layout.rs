@@ -1,15 +1,28 @@
 //! The byte layout of a compiled index, shared by the builder and the reader.
 //!
 //! ```text
-//! magic (8 bytes) | section table: SECTIONS x (offset u64, length u64) | sections...
+//! magic (8 bytes) | checksum (u64) | source hash (16 bytes)
+//!   | section table: SECTIONS x (offset u64, length u64) | sections...
 //! ```
+//! The checksum is XXH3-64 of everything after it (source hash, section table, sections), so
+//! that a cache file damaged anywhere is detected when it is opened; the source hash names the
+//! table the index was compiled from (zero for the embedded default index), so that another
+//! table's valid index copied over a cache file is not taken for this one. XXH3 (the
+//! `xxhash-rust` crate, no dependencies of its own) reads tens of GB/s, so verifying a cached
+//! index costs little next to mapping it.
 //! Records are little-endian `u32` fields read in place, so an index in static bytes or a
 //! memory map is used without parsing. Key maps are `fst` maps whose value packs a postings
 //! reference: `count << 32 | x`, where `x` is the alias number itself when `count == 1` and an
 //! offset (in `u32`s) into the postings section otherwise.
 
 /// File magic; the last byte is the format version.
-pub const MAGIC: &[u8; 8] = b"NRMIDX\x00\x06";
+pub const MAGIC: &[u8; 8] = b"NRMIDX\x00\x07";
+/// Offset of the checksum (`u64`).
+pub const CHECKSUM_AT: usize = 8;
+/// Offset of the source hash (16 bytes); the checksum covers the bytes from here on.
+pub const SOURCE_AT: usize = 16;
+/// Offset of the section table.
+pub const TABLE_AT: usize = 32;
 
 pub const STRINGS: usize = 0;
 pub const ENTITIES: usize = 1;
@@ -94,7 +107,20 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
-pub const HEADER_LEN: usize = 8 + SECTIONS * 16;
+pub const HEADER_LEN: usize = TABLE_AT + SECTIONS * 16;
+
+/// The checksum of index bytes (everything after the checksum field; `bytes` is at least
+/// [`HEADER_LEN`] long).
+pub fn checksum(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(&bytes[SOURCE_AT..])
+}
+
+/// Writes the source hash into finished index bytes and seals them with their checksum.
+pub fn seal(bytes: &mut [u8], source: &[u8; 16]) {
+    bytes[SOURCE_AT..TABLE_AT].copy_from_slice(source);
+    let sum = checksum(bytes);
+    bytes[CHECKSUM_AT..SOURCE_AT].copy_from_slice(&sum.to_le_bytes());
+}
 
 /// Entity record: id offset, id length, first row, row count | (type << 24).
 pub const ENTITY_LEN: usize = 16;

@@ -50,8 +50,28 @@ pub enum IndexError {
     BadMagic,
     #[error("truncated index")]
     Truncated,
+    #[error("checksum mismatch")]
+    Checksum,
+    #[error("compiled from another table")]
+    WrongSource,
+    #[error("corrupt {0}")]
+    Corrupt(&'static str),
     #[error("corrupt key map: {0}")]
     Fst(#[from] fst::Error),
+}
+
+/// How much of index bytes [`Index::open_with`] checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Everything: the checksum, the source hash when given, and the bounds of every record
+    /// (files read back from a cache).
+    Full { source: Option<[u8; 16]> },
+    /// The header and the bounds of every record, not the checksum (bytes just built).
+    Structure,
+    /// The header and section table only: for bytes this process just built, and for the
+    /// index compiled into the binary, which a test checks in full (checking its 24 MB at
+    /// every start would triple the start-up time).
+    Trusted,
 }
 
 /// One entity record.
@@ -104,24 +124,50 @@ pub struct Index {
 }
 
 impl Index {
-    /// Opens index bytes without copying them.
+    /// Opens index bytes without copying them, checking everything (see [`Check::Full`]).
     pub fn open(backing: Backing) -> Result<Index, IndexError> {
+        Index::open_with(backing, Check::Full { source: None })
+    }
+
+    /// Opens index bytes without copying them. Whatever the bytes, this returns an error or an
+    /// index whose records all point inside their sections (so reading them cannot panic;
+    /// except with [`Check::Trusted`]); with [`Check::Full`], also one whose bytes are exactly
+    /// those written by the builder.
+    pub fn open_with(backing: Backing, check: Check) -> Result<Index, IndexError> {
         let data = Arc::new(backing);
         let b = data.bytes();
+        if b.len() < 8 || &b[..8] != MAGIC {
+            return Err(if b.len() < 8 {
+                IndexError::Truncated
+            } else {
+                IndexError::BadMagic
+            });
+        }
         if b.len() < HEADER_LEN {
             return Err(IndexError::Truncated);
         }
-        if &b[..8] != MAGIC {
-            return Err(IndexError::BadMagic);
+        if let Check::Full { source } = check {
+            if u64_at(b, CHECKSUM_AT) != checksum(b) {
+                return Err(IndexError::Checksum);
+            }
+            if source.is_some_and(|s| b[SOURCE_AT..TABLE_AT] != s) {
+                return Err(IndexError::WrongSource);
+            }
         }
         let mut sections = [(0usize, 0usize); SECTIONS];
         for (i, s) in sections.iter_mut().enumerate() {
-            let off = u64_at(b, 8 + i * 16) as usize;
-            let len = u64_at(b, 16 + i * 16) as usize;
-            if off.checked_add(len).is_none_or(|end| end > b.len()) {
+            let off = u64_at(b, TABLE_AT + i * 16);
+            let len = u64_at(b, TABLE_AT + 8 + i * 16);
+            let (Ok(off), Ok(len)) = (usize::try_from(off), usize::try_from(len)) else {
+                return Err(IndexError::Truncated);
+            };
+            if off < HEADER_LEN || off.checked_add(len).is_none_or(|end| end > b.len()) {
                 return Err(IndexError::Truncated);
             }
             *s = (off, len);
+        }
+        if check != Check::Trusted {
+            validate_records(b, &sections)?;
         }
         let slice = |i: usize| Slice {
             data: data.clone(),
@@ -179,10 +225,13 @@ impl Index {
 
     #[inline]
     fn string(&self, off: u32, len: u32) -> &str {
-        let b = &self.section(STRINGS)[off as usize..(off + len) as usize];
-        // The builder only stores `&str` data; a corrupt cache file is rejected by its checksum
-        // in `cache.rs`, so this cannot fail on bytes we wrote.
-        std::str::from_utf8(b).unwrap_or("")
+        // Every string reference was checked on open (in bounds, UTF-8): `get` and the UTF-8
+        // check cannot fail here, and cost little.
+        let (off, len) = (off as usize, len as usize);
+        self.section(STRINGS)
+            .get(off..off + len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
 
     pub fn entity_count(&self) -> usize {
@@ -236,19 +285,29 @@ impl Index {
 
     /// The entity number of an id.
     pub fn entity_by_id(&self, id: &str) -> Option<u32> {
-        self.ids.get(id).map(|v| v as u32)
+        self.ids
+            .get(id)
+            .filter(|&v| (v as usize) < self.entity_count())
+            .map(|v| v as u32)
     }
 
     /// Appends the alias numbers a key-map value stands for.
+    /// A reference that points outside the postings (which only a damaged index could hold:
+    /// key-map values are not all checked on open, that would read every key) stands for no
+    /// alias.
     pub fn postings(&self, value: u64, out: &mut Vec<u32>) {
         let count = (value >> 32) as usize;
         let x = value as u32;
         if count == 1 {
-            out.push(x);
+            if (x as usize) < self.alias_count() {
+                out.push(x);
+            }
         } else {
+            // Every postings entry was checked on open to be an alias number.
             let b = self.section(POSTINGS);
-            for k in 0..count {
-                out.push(u32_at(b, (x as usize + k) * 4));
+            let (start, end) = (x as usize * 4, (x as usize).saturating_add(count) * 4);
+            if let Some(list) = b.get(start..end) {
+                out.extend(list.chunks_exact(4).map(|c| u32_at(c, 0)));
             }
         }
     }
@@ -381,6 +440,73 @@ impl Index {
     }
 }
 
+/// Checks that every record of the entity, row, alias and postings sections points inside
+/// its sections, that every string it names is UTF-8, and that the filters have a power-of-two
+/// size: what reading records takes for granted.
+fn validate_records(b: &[u8], sections: &[(usize, usize); SECTIONS]) -> Result<(), IndexError> {
+    let sec = |i: usize| &b[sections[i].0..sections[i].0 + sections[i].1];
+    // The strings section is UTF-8 as a whole (checked once, fast), so a string in it is
+    // UTF-8 when both its ends are character boundaries.
+    let strings = std::str::from_utf8(sec(STRINGS)).map_err(|_| IndexError::Corrupt("strings"))?;
+    let string = |off: u32, len: u32, what: &'static str| -> Result<(), IndexError> {
+        let (off, len) = (off as usize, len as usize);
+        match off.checked_add(len) {
+            Some(end) if strings.is_char_boundary(off) && strings.is_char_boundary(end) => Ok(()),
+            _ => Err(IndexError::Corrupt(what)),
+        }
+    };
+    let (entities, rows, aliases, postings) =
+        (sec(ENTITIES), sec(ROWS), sec(ALIASES), sec(POSTINGS));
+    if entities.len() % ENTITY_LEN != 0
+        || rows.len() % ROW_LEN != 0
+        || aliases.len() % ALIAS_LEN != 0
+        || postings.len() % 4 != 0
+    {
+        return Err(IndexError::Corrupt("record section length"));
+    }
+    let (n_entities, n_rows, n_aliases) = (
+        entities.len() / ENTITY_LEN,
+        rows.len() / ROW_LEN,
+        aliases.len() / ALIAS_LEN,
+    );
+    if n_entities > u32::MAX as usize || n_rows > u32::MAX as usize || n_aliases > u32::MAX as usize
+    {
+        return Err(IndexError::Corrupt("record count"));
+    }
+    for e in entities.chunks_exact(ENTITY_LEN) {
+        string(u32_at(e, 0), u32_at(e, 4), "entity id")?;
+        let first = u32_at(e, 8) as usize;
+        let packed = u32_at(e, 12);
+        let count = (packed & 0x00FF_FFFF) as usize;
+        if first + count > n_rows {
+            return Err(IndexError::Corrupt("entity rows"));
+        }
+        if (packed >> 24) as usize >= crate::table::TYPES.len() {
+            return Err(IndexError::Corrupt("entity type"));
+        }
+    }
+    for r in rows.chunks_exact(ROW_LEN) {
+        if u32_at(r, 0) as usize >= n_entities {
+            return Err(IndexError::Corrupt("row entity"));
+        }
+        string(u32_at(r, 4), u32_at(r, 8), "row name")?;
+        string(u32_at(r, 12), u32_at(r, 16), "row language")?;
+    }
+    for a in aliases.chunks_exact(ALIAS_LEN) {
+        if u32_at(a, 0) as usize >= n_rows {
+            return Err(IndexError::Corrupt("alias row"));
+        }
+        string(u32_at(a, 4), u32_at(a, 8), "alias text")?;
+    }
+    if postings
+        .chunks_exact(4)
+        .any(|p| u32_at(p, 0) as usize >= n_aliases)
+    {
+        return Err(IndexError::Corrupt("postings"));
+    }
+    Ok(())
+}
+
 /// One edit-distance walk: the query, the dynamic-programming rows by key length, and the key
 /// bytes on the current path (optimal string alignment: transpositions count one edit).
 struct Walk<'a> {
@@ -498,6 +624,85 @@ impl<'a> Cursor<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The embedded default index passes every check a cache file must pass: its checksum,
+    /// its source hash (zero: compiled from the default tables) and the bounds of its records.
+    #[test]
+    fn embedded_default_index_passes_its_own_checks() {
+        let bytes = crate::load::default_index_bytes();
+        assert_eq!(u64_at(bytes, CHECKSUM_AT), checksum(bytes));
+        let ix = Index::open_with(
+            Backing::Static(bytes),
+            Check::Full {
+                source: Some([0; 16]),
+            },
+        )
+        .expect("the embedded index passes its checks");
+        assert!(ix.entity_count() > 1000 && ix.alias_count() > ix.entity_count());
+        assert!(matches!(
+            Index::open_with(
+                Backing::Static(bytes),
+                Check::Full {
+                    source: Some([1; 16])
+                }
+            ),
+            Err(IndexError::WrongSource)
+        ));
+    }
+
+    fn small_index() -> Vec<u8> {
+        let text = "alias\tcanonical\nAlias7\tSeven\nAlias8\tEight\nZorbistan\tZorbia\n";
+        let rows = crate::table::parse("t.tsv", text).unwrap();
+        builder::build(&rows).unwrap().0
+    }
+
+    /// Any one byte changed anywhere is caught by the checksum (or the magic).
+    #[test]
+    fn every_changed_byte_is_detected() {
+        let good = small_index();
+        assert!(Index::open(Backing::Owned(good.clone())).is_ok());
+        for i in 0..good.len() {
+            let mut bad = good.clone();
+            bad[i] ^= 0x5a;
+            assert!(Index::open(Backing::Owned(bad)).is_err(), "byte {i}");
+        }
+        for n in 0..good.len() {
+            assert!(
+                Index::open(Backing::Owned(good[..n].to_vec())).is_err(),
+                "{n}"
+            );
+        }
+    }
+
+    /// Damage that comes with a matching checksum (made on purpose) is refused by the
+    /// structural checks, or leaves records that read without a panic.
+    #[test]
+    fn structural_checks_hold_without_the_checksum() {
+        let good = small_index();
+        for i in SOURCE_AT..good.len() {
+            for x in [0x01, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[i] ^= x;
+                let Ok(ix) = Index::open_with(Backing::Owned(bad), Check::Structure) else {
+                    continue;
+                };
+                for e in 0..ix.entity_count() as u32 {
+                    let _ = ix.entity(e);
+                }
+                for r in 0..ix.row_count() as u32 {
+                    let _ = ix.row(r);
+                }
+                let mut out = Vec::new();
+                for a in 0..ix.alias_count() as u32 {
+                    let _ = ix.alias(a);
+                    ix.postings(u64::from(a) | 1 << 32, &mut out);
+                    ix.postings(u64::from(a) | 3 << 32, &mut out);
+                }
+                let _ = ix.may_start(12345, false);
+                let _ = ix.may_start(12345, true);
+            }
+        }
+    }
 
     /// The deletion map and the edit-distance walk find the same English targets one edit
     /// away, on misspellings of real names and on words that match nothing.
