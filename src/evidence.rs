@@ -103,13 +103,32 @@ fn keyboard_neighbours(a: char, b: char) -> bool {
 pub fn plausible_edits(typed: &str, target: &str) -> bool {
     let a: Vec<char> = typed.chars().collect();
     let b: Vec<char> = target.chars().collect();
-    let (n, m) = (a.len(), b.len());
-    if n.abs_diff(m) > 2 {
+    if a.len().abs_diff(b.len()) > 2 {
         return false;
     }
     // Optimal string alignment with implausible substitutions costed out of reach: plausible
     // when the distance through plausible edits is the plain edit distance.
     const FAR: u32 = 100;
+    let d = edit_distance(&a, &b, |x, y| {
+        if x.is_alphabetic() && y.is_alphabetic() && similar_letters(x, y) {
+            1
+        } else {
+            FAR
+        }
+    });
+    // One edit must be a plausible one; two may be made of drops and additions.
+    let plain = crate::lexicon::distance(typed, target);
+    d <= if plain <= 1 { plain } else { 2 }
+}
+
+/// The optimal-string-alignment distance between `a` and `b` (a transposition of neighbours
+/// counts one edit), with `sub` the cost of putting one item for another.
+pub(crate) fn edit_distance<T: Copy + PartialEq>(
+    a: &[T],
+    b: &[T],
+    sub: impl Fn(T, T) -> u32,
+) -> u32 {
+    let (n, m) = (a.len(), b.len());
     let w = m + 1;
     let mut d = vec![0u32; (n + 1) * w];
     for i in 0..=n {
@@ -120,17 +139,12 @@ pub fn plausible_edits(typed: &str, target: &str) -> bool {
     }
     for i in 1..=n {
         for j in 1..=m {
-            let sub = if a[i - 1] == b[j - 1] {
+            let cost = if a[i - 1] == b[j - 1] {
                 0
-            } else if a[i - 1].is_alphabetic()
-                && b[j - 1].is_alphabetic()
-                && similar_letters(a[i - 1], b[j - 1])
-            {
-                1
             } else {
-                FAR
+                sub(a[i - 1], b[j - 1])
             };
-            let mut v = (d[(i - 1) * w + j - 1] + sub)
+            let mut v = (d[(i - 1) * w + j - 1] + cost)
                 .min(d[(i - 1) * w + j] + 1)
                 .min(d[i * w + j - 1] + 1);
             if i >= 2 && j >= 2 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
@@ -139,9 +153,7 @@ pub fn plausible_edits(typed: &str, target: &str) -> bool {
             d[i * w + j] = v;
         }
     }
-    // One edit must be a plausible one; two may be made of drops and additions.
-    let plain = crate::lexicon::distance(typed, target);
-    d[n * w + m] <= if plain <= 1 { plain } else { 2 }
+    d[n * w + m]
 }
 
 /// Whether the edits from folded `typed` to folded `target` all fall on the last letters of

@@ -72,7 +72,21 @@ pub fn find(
     }
     let mut ms = prose::find_bytes(nz, sc, text, rules.syntax);
     let suppressed = crate::directives::suppressed(text);
-    let (mut line, mut at) = (0, 0);
+    keep_reported(&mut ms, text, rules, &suppressed, 0);
+    Some(ms)
+}
+
+/// Keeps the findings of `text` that are reported: at the rules' severity, not on a word the
+/// configuration ignores, not on a line a directive suppresses (`first_line` is the line of
+/// the text's first byte, as the directives count lines).
+fn keep_reported(
+    ms: &mut Vec<Match>,
+    text: &[u8],
+    rules: &Rules<'_>,
+    suppressed: &crate::directives::Suppressed,
+    first_line: usize,
+) {
+    let (mut line, mut at) = (first_line, 0);
     ms.retain(|m| {
         if !rules.min.admits(m.fix) {
             return false;
@@ -87,7 +101,7 @@ pub fn find(
             if m.start >= at {
                 line += memchr::memchr_iter(b'\n', &text[at..m.start]).count();
             } else {
-                line = memchr::memchr_iter(b'\n', &text[..m.start]).count();
+                line = first_line + memchr::memchr_iter(b'\n', &text[..m.start]).count();
             }
             at = m.start;
             if suppressed.line(line) {
@@ -96,7 +110,6 @@ pub fn find(
         }
         true
     });
-    Some(ms)
 }
 
 /// One block of a document read by [`find_stream`].
@@ -176,30 +189,7 @@ pub fn find_stream_with<R: Read + ?Sized>(
         };
         let mut ms = prose::find_bytes(nz, sc, text, rules.syntax);
         let suppressed = tracker.feed(text);
-        let (mut l, mut at) = (line, 0);
-        ms.retain(|m| {
-            if !rules.min.admits(m.fix) {
-                return false;
-            }
-            if rules
-                .config
-                .is_some_and(|c| c.ignores(&String::from_utf8_lossy(&text[m.start..m.end])))
-            {
-                return false;
-            }
-            if !suppressed.is_empty() {
-                if m.start >= at {
-                    l += memchr::memchr_iter(b'\n', &text[at..m.start]).count();
-                } else {
-                    l = line + memchr::memchr_iter(b'\n', &text[..m.start]).count();
-                }
-                at = m.start;
-                if suppressed.line(l) {
-                    return false;
-                }
-            }
-            true
-        });
+        keep_reported(&mut ms, text, rules, &suppressed, line);
         f(&block, ms)?;
         // Where the next block starts.
         match memchr::memrchr(b'\n', text) {

@@ -248,28 +248,7 @@ pub fn lookup(key: &str) -> Entry {
 
 /// The edit distance between two keys (optimal string alignment over bytes).
 pub fn distance(a: &str, b: &str) -> u32 {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let w = b.len() + 1;
-    let mut d = vec![0u32; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i as u32;
-    }
-    for (j, v) in d.iter_mut().enumerate().take(w) {
-        *v = j as u32;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = u32::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j - 1] + cost)
-                .min(d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1);
-            if i >= 2 && j >= 2 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = v;
-        }
-    }
-    d[a.len() * w + b.len()]
+    crate::evidence::edit_distance(a.as_bytes(), b.as_bytes(), |_, _| 1)
 }
 
 /// Whether some word or name of the lexicon other than `key` itself, with the same first
