@@ -168,6 +168,18 @@ pub fn is_title(folded: &str) -> bool {
         .any(|t| !t.contains(' ') && crate::fold::fold(t) == folded)
 }
 
+/// Particles that stand between the parts of a person's name (`Frans van der Zande`,
+/// `Osama bin Laden`), folded.
+const NAME_PARTICLES: [&str; 22] = [
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "le", "la", "ten",
+    "ter", "bin", "ibn", "ben", "bint", "al", "el", "zu",
+];
+
+/// Whether the folded word is a particle of a person's name (`van`, `bin`).
+pub fn is_name_particle(folded: &str) -> bool {
+    NAME_PARTICLES.contains(&folded)
+}
+
 /// The key without a leading title or honorific ("President Tokayev", "Mr Borrell").
 pub fn strip_title(key: &str) -> Option<String> {
     for t in TITLES {

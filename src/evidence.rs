@@ -87,38 +87,65 @@ fn keyboard_neighbours(a: char, b: char) -> bool {
             .enumerate()
             .find_map(|(r, row)| row.find(c).map(|i| (r as i32, i as i32)))
     };
+    // Each row sits half a key to the right of the one above: key `i` of a row touches keys
+    // `i` and `i + 1` of the row above.
     match (pos(a), pos(b)) {
         (Some((ra, ia)), Some((rb, ib))) => {
             (ra == rb && (ia - ib).abs() == 1)
-                || ((ra - rb).abs() == 1 && (ia - ib == 0 || ia - ib == 1 || ib - ia == 1))
+                || (ra == rb + 1 && (ib == ia || ib == ia + 1))
+                || (rb == ra + 1 && (ia == ib || ia == ib + 1))
         }
         _ => false,
     }
 }
 
 /// Whether the edits that turn folded `typed` into folded `target` are of the kinds people
-/// make for names: a letter dropped, added or doubled, two letters swapped, a vowel for a
-/// vowel, a letter for one that sounds alike or sits next to it on the keyboard. Two unrelated
-/// consonants swapped for each other make another name (`Malvinas`, `Maldivas`).
+/// make for names: a letter dropped, doubled, or added where it slips in (a vowel, an `h`, a
+/// key next to a neighbouring letter), two letters swapped, a vowel for a vowel, a letter for
+/// one that sounds alike or sits next to it on the keyboard. Two unrelated consonants swapped
+/// for each other make another name (`Malvinas`, `Maldivas`), and so does a consonant added
+/// out of the blue (`Israfel`, `Israel`).
 pub fn plausible_edits(typed: &str, target: &str) -> bool {
     let a: Vec<char> = typed.chars().collect();
     let b: Vec<char> = target.chars().collect();
     if a.len().abs_diff(b.len()) > 2 {
         return false;
     }
-    // Optimal string alignment with implausible substitutions costed out of reach: plausible
-    // when the distance through plausible edits is the plain edit distance.
+    // Optimal string alignment with implausible edits costed out of reach: plausible when the
+    // distance through plausible edits is the plain edit distance.
     const FAR: u32 = 100;
-    let d = edit_distance(&a, &b, |x, y| {
-        if x.is_alphabetic() && y.is_alphabetic() && similar_letters(x, y) {
-            1
-        } else {
-            FAR
-        }
-    });
+    let d = edit_distance_with(
+        &a,
+        &b,
+        |x, y| {
+            if x.is_alphabetic() && y.is_alphabetic() && similar_letters(x, y) {
+                1
+            } else {
+                FAR
+            }
+        },
+        |i| if slips_in(&a, i) { 1 } else { FAR },
+    );
     // One edit must be a plausible one; two may be made of drops and additions.
     let plain = crate::lexicon::distance(typed, target);
     d <= if plain <= 1 { plain } else { 2 }
+}
+
+/// Whether letter `i` of `typed` is one that slips into a name when it is typed: a vowel,
+/// an `h` or a `j` (romanisations add them: `Kazakhastan`, `Bjelarus`), a letter of the name
+/// typed twice (`Findland`, `Palenstine`), or one next to the letter before or after it on the
+/// keyboard or in sound (`Riyadth`).
+fn slips_in(typed: &[char], i: usize) -> bool {
+    let c = typed[i];
+    let before = i.checked_sub(1).map(|j| typed[j]);
+    let after = typed.get(i + 1).copied();
+    !c.is_alphabetic()
+        || "aeiouyhj".contains(c)
+        || typed.iter().enumerate().any(|(j, &o)| j != i && o == c)
+        || [before, after]
+            .into_iter()
+            .flatten()
+            .any(|n| n == c || keyboard_neighbours(c, n) || similar_letters(c, n))
 }
 
 /// The optimal-string-alignment distance between `a` and `b` (a transposition of neighbours
@@ -128,11 +155,22 @@ pub(crate) fn edit_distance<T: Copy + PartialEq>(
     b: &[T],
     sub: impl Fn(T, T) -> u32,
 ) -> u32 {
+    edit_distance_with(a, b, sub, |_| 1)
+}
+
+/// As [`edit_distance`], with `extra(i)` the cost of item `i` of `a` having no counterpart in
+/// `b` (an item added to `b`'s sequence).
+fn edit_distance_with<T: Copy + PartialEq>(
+    a: &[T],
+    b: &[T],
+    sub: impl Fn(T, T) -> u32,
+    extra: impl Fn(usize) -> u32,
+) -> u32 {
     let (n, m) = (a.len(), b.len());
     let w = m + 1;
     let mut d = vec![0u32; (n + 1) * w];
-    for i in 0..=n {
-        d[i * w] = i as u32;
+    for i in 1..=n {
+        d[i * w] = d[(i - 1) * w] + extra(i - 1);
     }
     for (j, v) in d.iter_mut().enumerate().take(w) {
         *v = j as u32;
@@ -145,7 +183,7 @@ pub(crate) fn edit_distance<T: Copy + PartialEq>(
                 sub(a[i - 1], b[j - 1])
             };
             let mut v = (d[(i - 1) * w + j - 1] + cost)
-                .min(d[(i - 1) * w + j] + 1)
+                .min(d[(i - 1) * w + j] + extra(i - 1))
                 .min(d[i * w + j - 1] + 1);
             if i >= 2 && j >= 2 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[(i - 2) * w + j - 2] + 1);
@@ -376,6 +414,13 @@ mod tests {
             ("kazakhbtan", "kazakhstan", false), // far keys
             ("tunis", "tunisia", true),
             ("ab", "abcdef", false),
+            ("israfel", "israel", false), // a consonant out of the blue
+            ("pakkistan", "pakistan", true), // doubled
+            ("findland", "finland", true), // a letter of the name twice
+            ("kazakhsatan", "kazakhstan", true), // a vowel slips in
+            ("ukrsaine", "ukraine", true), // a key next to its neighbour
+            ("kazakhstam", "kazakhstan", true), // m is next to n
+            ("kazakhstaq", "kazakhstan", false), // q is far from n
         ] {
             assert_eq!(plausible_edits(typed, target), want, "{typed} -> {target}");
         }

@@ -53,22 +53,14 @@ impl Paragraph {
         let start = text[..at].rfind("\n\n").map_or(0, |p| p + 2);
         let end = text[at..].find("\n\n").map_or(text.len(), |p| at + p);
         let mut guess = lexicon::LangGuess::default();
-        let mut key = String::new();
-        let mut tokens = Tokens::new(&text[start..end]);
-        let mut batch = Vec::new();
-        let slice = &text[start..end];
-        'fill: while tokens.fill(&mut batch, 64) || !batch.is_empty() {
-            for w in batch.drain(..) {
-                let word = &slice[w.start..w.end];
-                if word.chars().next().is_some_and(char::is_lowercase) {
-                    key.clear();
-                    fold_into(word, &mut key);
-                    guess.add(lexicon::lookup(&key));
-                    if guess.settled() {
-                        break 'fill;
-                    }
-                }
-            }
+        score_words(&text[start..end], &mut guess);
+        if guess.language().is_none() && !guess.settled() {
+            // Too few words to tell (a heading, a signature, `--Mao Tsé-Tung` under a
+            // quotation): the text around it says which language it stands in.
+            let before = floor_char_boundary(text, start.saturating_sub(CONTEXT_BYTES));
+            score_words(&text[before..start], &mut guess);
+            let after = floor_char_boundary(text, (end + CONTEXT_BYTES).min(text.len()));
+            score_words(&text[end..after], &mut guess);
         }
         *self = Paragraph {
             start,
@@ -80,10 +72,72 @@ impl Paragraph {
     }
 }
 
+/// How much text on each side of a short paragraph is read to find its language.
+const CONTEXT_BYTES: usize = 2048;
+
+/// Adds the lower-case words of `slice` to `guess` until it is settled.
+fn score_words(slice: &str, guess: &mut lexicon::LangGuess) {
+    let mut key = String::new();
+    let mut tokens = Tokens::new(slice);
+    let mut batch = Vec::new();
+    while !guess.settled() && (tokens.fill(&mut batch, 64) || !batch.is_empty()) {
+        for w in batch.drain(..) {
+            let word = &slice[w.start..w.end];
+            if word.chars().next().is_some_and(char::is_lowercase) {
+                key.clear();
+                fold_into(word, &mut key);
+                guess.add(lexicon::lookup(&key));
+                if guess.settled() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// The largest char boundary of `text` at or below `at`.
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 #[inline]
 fn fold_word(text: &str, w: Word, out: &mut String) {
     out.clear();
     fold_into(&text[w.start..w.end], out);
+}
+
+/// What [`Normalizer::settle`] made of a finding.
+enum Settled {
+    Keep(Match),
+    Drop,
+    /// Kept only if the next finding is a rewrite that covers the capitalised word starting
+    /// at this byte, which would otherwise read as part of a name the tables do not know.
+    AwaitRight(Match, usize),
+}
+
+/// Adds a settled finding to `out`, first deciding the one that waits for it (`waiting`).
+fn push(out: &mut Vec<Match>, waiting: &mut Option<(Match, usize)>, settled: Settled) {
+    let next = match settled {
+        Settled::Keep(m) => Some(m),
+        Settled::Drop => None,
+        Settled::AwaitRight(m, at) => {
+            *waiting = Some((m, at));
+            return;
+        }
+    };
+    if let Some(next) = next {
+        if let Some((m, at)) = waiting.take() {
+            let rewrites =
+                next.replacement.is_some() && !matches!(next.fix, Fix::Info | Fix::Ambiguous);
+            if rewrites && next.start <= at && at < next.end {
+                out.push(m);
+            }
+        }
+        out.push(next);
+    }
 }
 
 impl Normalizer {
@@ -102,6 +156,7 @@ impl Normalizer {
         let mut more = true;
         let mut out = Vec::new();
         let mut para = Paragraph::default();
+        let mut waiting = None;
         let mut i = 0;
         loop {
             if more && i + LOOKAHEAD >= words.len() {
@@ -132,7 +187,8 @@ impl Normalizer {
                     m.end = words[i + n - 1].end;
                     if m.fix != Fix::Info {
                         let prev_end = out.last().map_or(0, |p: &Match| p.end);
-                        out.extend(self.settle(text, &words, i, n, m, prev_end, &mut para, sc));
+                        let settled = self.settle(text, &words, i, n, m, prev_end, &mut para, sc);
+                        push(&mut out, &mut waiting, settled);
                         i += n;
                         continue;
                     }
@@ -154,13 +210,16 @@ impl Normalizer {
                 if let Some((n, m)) = self.variant(text, &words, i, sc) {
                     if n > leave_n {
                         let prev_end = out.last().map_or(0, |p: &Match| p.end);
-                        out.extend(self.settle(text, &words, i, n, m, prev_end, &mut para, sc));
+                        let settled = self.settle(text, &words, i, n, m, prev_end, &mut para, sc);
+                        push(&mut out, &mut waiting, settled);
                         i += n;
                         continue;
                     }
                 }
             }
-            out.extend(info);
+            if let Some(m) = info {
+                push(&mut out, &mut waiting, Settled::Keep(m));
+            }
             i += leave_n.max(1);
         }
         sc.words = words;
@@ -170,7 +229,7 @@ impl Normalizer {
     /// The checks of a finding against the text around it, which the memoised decision of the
     /// span alone cannot see: the seam with the next characters, the paragraph's language,
     /// and the capitalised words next to it (a name is rewritten whole or not at all).
-    /// `None` drops the finding.
+    /// The finding is kept, dropped, or waits for the match that follows (see [`Settled`]).
     #[allow(clippy::too_many_arguments)]
     fn settle(
         &self,
@@ -182,16 +241,35 @@ impl Normalizer {
         prev_end: usize,
         para: &mut Paragraph,
         sc: &mut Scanner,
-    ) -> Option<Match> {
+    ) -> Settled {
+        if m.fix == Fix::Ambiguous {
+            // Words of the paragraph's language that also name several places (`la esperanza`,
+            // `Co to`, `Las flores`): the words, not a name to choose.
+            let lang = para.language(text, m.start);
+            let mut key = String::new();
+            let words_of_language = words[i..i + n].iter().all(|&w| {
+                fold_word(text, w, &mut key);
+                let e = lexicon::lookup(&key);
+                match lang {
+                    Some(l) => e.common_in(l),
+                    None => e.common_anywhere(),
+                }
+            });
+            return if words_of_language {
+                Settled::Drop
+            } else {
+                Settled::Keep(m)
+            };
+        }
         let Some(rep) = m.replacement.as_deref() else {
-            return Some(m);
+            return Settled::Keep(m);
         };
-        if matches!(m.fix, Fix::Info | Fix::Ambiguous) {
-            return Some(m);
+        if m.fix == Fix::Info {
+            return Settled::Keep(m);
         }
         // `U.S.` + `.`, `John's` + `’s`: the rewrite would double the text's punctuation.
         if evidence::clashes_with_next(rep, &text[m.end..]) {
-            return None;
+            return Settled::Drop;
         }
         let lang = para.language(text, m.start);
         let out_lang = Lang::from_code(&self.opts.lang);
@@ -199,12 +277,12 @@ impl Normalizer {
             if Some(l) == out_lang && m.note == crate::engine::Note::OtherLanguage {
                 // A paragraph written in the output language: a name in another language in
                 // it is the writer's choice (a person's name, a quotation), not a slip.
-                return None;
+                return Settled::Drop;
             }
             if Some(l) != out_lang && !self.opts.explicit_lang && m.kind != MatchKind::Fuzzy {
                 // A paragraph in another language writes names its own way (`Jelzin`,
                 // `Tolstoi` in German): only misspellings are corrected there.
-                return None;
+                return Settled::Drop;
             }
         }
         if n == 1 {
@@ -215,17 +293,33 @@ impl Normalizer {
             let e = lexicon::lookup(&key);
             if e.any_word() {
                 let variant = matches!(m.kind, MatchKind::Translit | MatchKind::Fuzzy);
+                // A misspelling or romanisation is never a common word of any language
+                // (`¡Bárbaros!` in Spanish, whose list lacks the plural, is Portuguese too).
                 let common = match lang {
+                    _ if variant && e.common_anywhere() => true,
                     Some(l) => e.in_lang(l) && (e.common_in(l) || l != Lang::En || variant),
-                    None if variant => e.common_anywhere(),
                     None => e.common_in(Lang::En),
                 };
                 if common {
-                    return None;
+                    return Settled::Drop;
                 }
             }
         }
         let person = m.candidates.len() == 1 && m.candidates[0].kind == EntityType::Person;
+        if !person && n == 1 && i + 1 < words.len() && words[i + 1].tight {
+            // A given name before a capitalised word or a name particle is someone's name
+            // (`Frans Pop`, `Frans van der Zande`), not the country it also spells.
+            let next = &text[words[i + 1].start..words[i + 1].end];
+            let next_key = crate::fold::fold(next);
+            let names_someone = next.chars().next().is_some_and(char::is_uppercase)
+                && !crate::designators::is_title(&next_key)
+                || crate::designators::is_name_particle(&next_key);
+            if names_someone
+                && lexicon::lookup(&crate::fold::fold(&text[m.start..m.end])).is_given_name()
+            {
+                return Settled::Drop;
+            }
+        }
         if person {
             // A capitalised word next to a person's name that makes, with it, another form of
             // the same person (`Aleksandr Łukaszenka`): the whole name is rewritten at once,
@@ -256,7 +350,7 @@ impl Normalizer {
                         m.start = start;
                         m.end = end;
                         m.replacement = Some(replacement);
-                        return Some(m);
+                        return Settled::Keep(m);
                     }
                 }
             }
@@ -265,14 +359,18 @@ impl Normalizer {
             && words[i].tight
             && words[i - 1].start >= prev_end
             && self.name_like(text, words[i - 1], sc);
-        let right =
-            i + n < words.len() && words[i + n].tight && self.name_like(text, words[i + n], sc);
-        if !(left || right) {
-            return Some(m);
+        if left {
+            // A capitalised word the tables do not know stands before the span: the span is
+            // part of a longer name, someone or somewhere else.
+            return Settled::Drop;
         }
-        // A capitalised word the tables do not know stands next to the span: the span is part
-        // of a longer name, someone or somewhere else.
-        None
+        if i + n < words.len() && words[i + n].tight && self.name_like(text, words[i + n], sc) {
+            // The same after it, unless a rewrite that follows starts at that word
+            // (`Biwyamin Netanyahou`): the decision waits for it, so that it is the same
+            // before and after the neighbour is fixed.
+            return Settled::AwaitRight(m, words[i + n].start);
+        }
+        Settled::Keep(m)
     }
 
     /// Whether word `w` reads as part of a name the tables do not hold: capitalised, not a
@@ -600,7 +698,7 @@ impl Normalizer {
                 // A misspelling next to unknown capitalised words is part of a name (see below).
                 Decision::Report(m)
                     if m.kind == MatchKind::Fuzzy
-                        && self.inside_unknown_name(text, words, i, sc) =>
+                        && self.inside_unknown_name(text, words, i, &m, sc) =>
                 {
                     None
                 }
@@ -659,9 +757,10 @@ impl Normalizer {
         } else {
             0
         };
-        // A word inside a run of unknown capitalised words is part of a name we do not know
-        // (Abdel Fattah el-Sisi): not a misspelling of a shorter name.
-        let inside_name = self.inside_unknown_name(text, words, i, sc);
+        // A word after an unknown capitalised word is part of a name we do not know
+        // (Abdel Fattah el-Sisi): not a misspelling of a shorter name. (One before it is
+        // weighed once the finding is known: see `inside_unknown_name`.)
+        let inside_name = self.after_unknown_name(text, words, i, sc);
         if max > 0 && facts.cased && !inside_name {
             let code = match facts.fuzzy {
                 Some(c) => c,
@@ -674,6 +773,9 @@ impl Normalizer {
             if let Decision::Report(mut m) = sc.decision(code) {
                 if !continues {
                     sc.remember(text, w, code);
+                }
+                if self.inside_unknown_name(text, words, i, &m, sc) {
+                    return None;
                 }
                 m.start = w.start;
                 m.end = w.end;
@@ -803,11 +905,29 @@ impl Normalizer {
         }
     }
 
-    /// True when word `i` stands in one phrase with an unknown capitalised word before or
-    /// after it (`Abdel Fattah el-Sisi`): it is then part of a name the tables do not know.
-    fn inside_unknown_name(&self, text: &str, words: &[Word], i: usize, sc: &mut Scanner) -> bool {
-        (words[i].tight && i > 0 && self.name_like(text, words[i - 1], sc))
-            || (i + 1 < words.len() && words[i + 1].tight && self.name_like(text, words[i + 1], sc))
+    /// True when misspelling `m` at word `i` stands in one phrase with an unknown capitalised
+    /// word before or after it (`Abdel Fattah el-Sisi`): it is then part of a name the tables
+    /// do not know. A rewrite with such a word after it is left to [`Normalizer::settle`],
+    /// which waits for that word: a rewrite may start there (`Biwyamin Netanyahou`).
+    fn inside_unknown_name(
+        &self,
+        text: &str,
+        words: &[Word],
+        i: usize,
+        m: &Match,
+        sc: &mut Scanner,
+    ) -> bool {
+        let rewrites = m.replacement.is_some() && !matches!(m.fix, Fix::Info | Fix::Ambiguous);
+        self.after_unknown_name(text, words, i, sc)
+            || (!rewrites
+                && i + 1 < words.len()
+                && words[i + 1].tight
+                && self.name_like(text, words[i + 1], sc))
+    }
+
+    /// True when word `i` follows an unknown capitalised word in one phrase.
+    fn after_unknown_name(&self, text: &str, words: &[Word], i: usize, sc: &mut Scanner) -> bool {
+        words[i].tight && i > 0 && self.name_like(text, words[i - 1], sc)
     }
 }
 

@@ -211,6 +211,20 @@ fn sarif_format() {
 }
 
 #[test]
+fn words_that_also_name_places_are_not_findings() {
+    // Words of the paragraph's language that several places are named after: no note.
+    let dir = scratch("words");
+    for text in [
+        "La esperanza es lo que se pierde.\n",
+        "Las flores son para los muertos.\n",
+        "Co to jest? Nie wiem, co to jest.\n",
+    ] {
+        let out = run_env(&dir, &["check", "--format", "short", "-"], text, &[]);
+        assert_eq!((out.code, out.stdout.as_str()), (Some(0), ""), "{text}");
+    }
+}
+
+#[test]
 fn exit_codes_and_stdin() {
     let dir = scratch("exit");
     write(

@@ -827,6 +827,11 @@ fn a_second_pass_changes_nothing() {
             "KAZAKHSTAN Benjamin Netanyahu.\n",
         ),
         ("President Toqaev spoke.\n", "President Tokayev spoke.\n"),
+        // The neighbour is a variant only together with the word after it.
+        (
+            "KAZAKHASTAN Biwyamin Netanyahou.\n",
+            "KAZAKHSTAN Benjamin Netanyahu.\n",
+        ),
     ] {
         let first = filter(&d, &[], input);
         assert_eq!(first, once, "{input:?}");
@@ -845,9 +850,36 @@ fn real_words_and_names_stay() {
         "Amina Lawal spoke. God is good. Ethiopic script. Austric languages.\n",
         "Франс писал.\n",
         "Boris Nikolajewitsch Jelzin.\n",
+        // A consonant out of the blue makes another name, not a misspelling.
+        "Israfel Brown\n",
+        // A word of some language is no misspelling, whatever the paragraph's list lacks.
+        "¡Bárbaros! Las ideas no se matan.\n",
     ] {
         assert_eq!(filter(&d, &[], text), text);
     }
     let en = "But she said my island. Saul and Judah. Cologne and Seville. Ivan Turgenev.\n";
     assert_eq!(filter(&d, &["--lang", "en"], en), en);
+    // A given name before a capitalised word or a particle is someone's (`Frans`, a name of
+    // France in another language).
+    for en in [
+        "Frans Pop will be missed.\n",
+        "Contributed by Frans van der Zande.\n",
+    ] {
+        assert_eq!(filter(&d, &["--lang", "en"], en), en);
+    }
+}
+
+/// A line too short to tell its language (a signature under a quotation) stands in the
+/// language of the text around it: a name in that language's form stays.
+#[test]
+fn short_lines_take_the_language_around_them() {
+    let d = scratch("short-lines");
+    let pt = "O inimigo avança, nós recuamos. O inimigo acampa, nós o provocamos. O inimigo \
+              cansa, nós atacamos. O inimigo se retira, nós o perseguimos sem descanso.\n\n\
+              --Mao Tsé-Tung\n\n\
+              Um líder é melhor quando as pessoas mal sabem que ele existe, e quando o \
+              trabalho dele está feito, elas dizem que foram elas mesmas.\n";
+    assert_eq!(filter(&d, &[], pt), pt);
+    // Alone, the same line is a romanisation of that person.
+    assert_eq!(filter(&d, &[], "--Mao Tsé-Tung\n"), "--Mao Zedong\n");
 }
