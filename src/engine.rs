@@ -232,6 +232,10 @@ struct HitInfo<'a> {
     kind: u8,
 }
 
+/// Words of this many letters or fewer are romanisations of a Latin name only when their
+/// lengths differ by one letter at most.
+const SHORT_ROMANISATION: usize = 5;
+
 pub(crate) fn lang_has(list: &str, lang: &str) -> bool {
     list.split(',').any(|c| {
         c == lang
@@ -940,6 +944,19 @@ impl Normalizer {
             // Medvedev`): a correct name, not a variant of another romanisation.
             return Some(Decision::Leave);
         }
+        if kind == MatchKind::Translit && !key.contains(' ') && is_latin_text(span) {
+            // A short word and a Latin name two letters longer or shorter share too few
+            // letters to be one name in two romanisations (`Daju`, `Dazhou`; `Tanju`).
+            let len = key.chars().count();
+            infos.retain(|h| {
+                !is_latin_text(h.text)
+                    || len > SHORT_ROMANISATION
+                    || name_key(h.text).chars().count().abs_diff(len) < 2
+            });
+            if infos.is_empty() {
+                return Some(Decision::NoMatch);
+            }
+        }
         if ctx == Context::Cell {
             let person = type_code_of("person");
             let city = type_code_of("city");
@@ -980,6 +997,13 @@ impl Normalizer {
             // name carries its own (the other words agree).
             if !key.contains(' ') {
                 infos.retain(|h| evidence::plausible_edits(key, &name_key(h.text)));
+            } else {
+                // A word that differs and is itself a real name makes another person
+                // (`William Ruiz` is not William Ruto).
+                let person = type_code_of("person");
+                infos.retain(|h| {
+                    h.kind != person || !evidence::differs_by_a_name(key, &name_key(h.text))
+                });
             }
             if ctx == Context::Text {
                 // Another ending makes another word (`Ethiopic`, `Austric`), not a typo.
@@ -990,6 +1014,31 @@ impl Normalizer {
             }
         }
         None
+    }
+
+    /// Whether entity `id` has a current name in language `lang` (a code) and `name` is none
+    /// of them: in text of that language, `name` would be a foreign form.
+    pub(crate) fn named_otherwise_in(&self, id: &str, lang: &str, name: &str) -> bool {
+        let key = name_key(name);
+        let mut named = false;
+        for ix in &self.indexes {
+            let Some(e) = ix.entity_by_id(id) else {
+                continue;
+            };
+            let rec = ix.entity(e);
+            for r in rec.first_row..rec.first_row + rec.rows {
+                let row = ix.row(r);
+                if row.flags & (flag::ALT | flag::FORMER | flag::NEVER) == 0
+                    && lang_has(row.lang, lang)
+                {
+                    if name_key(row.name) == key {
+                        return false;
+                    }
+                    named = true;
+                }
+            }
+        }
+        named
     }
 
     /// Whether `key` (one word) is the last word of a person's name among the hits: a

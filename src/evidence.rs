@@ -194,6 +194,23 @@ fn edit_distance_with<T: Copy + PartialEq>(
     d[n * w + m]
 }
 
+/// Whether the surname of `typed` (a person's name, words joined by one space, as many as
+/// in `target`) is another
+/// real surname or given name of the name lists, two edits or more from the surname of
+/// `target`: someone else (`william ruiz`, `william ruto`), not a misspelling. (Given names
+/// vary by language and habit, `Dimitri`, `Margret`; one edit on a surname is a typo even
+/// where it spells another name, `Rahman` for `Rahmon`.)
+pub fn differs_by_a_name(typed: &str, target: &str) -> bool {
+    let (Some(x), Some(y)) = (typed.rsplit(' ').next(), target.rsplit(' ').next()) else {
+        return false;
+    };
+    typed.contains(' ')
+        && typed.matches(' ').count() == target.matches(' ').count()
+        && x != y
+        && crate::lexicon::distance(x, y) >= 2
+        && crate::lexicon::lookup(x).is_person_name()
+}
+
 /// Whether the edits from folded `typed` to folded `target` all fall on the last letters of
 /// the shorter: the way derived words and other names end (`Ethiopic`, `Austric`, `New
 /// Netherland`), not the way a name is misspelt.
@@ -423,6 +440,26 @@ mod tests {
             ("kazakhstaq", "kazakhstan", false), // q is far from n
         ] {
             assert_eq!(plausible_edits(typed, target), want, "{typed} -> {target}");
+        }
+    }
+
+    #[test]
+    fn names_that_differ_by_a_real_name() {
+        for (typed, target, want) in [
+            ("william ruiz", "william ruto", true),
+            ("antony costa", "antonio costa", false), // given names vary
+            ("emomali rahman", "emomali rahmon", false), // one edit
+            ("hosni murbarak", "hosni mubarak", false),
+            ("margaret tatcher", "margaret thatcher", false),
+            ("winston churchill", "winston churchill", false),
+            ("charles degaulle", "charles de gaulle", false), // not word for word
+            ("xi jin ping", "xi jinping", false),
+        ] {
+            assert_eq!(
+                differs_by_a_name(typed, target),
+                want,
+                "{typed} -> {target}"
+            );
         }
     }
 

@@ -75,7 +75,9 @@ impl Paragraph {
 /// How much text on each side of a short paragraph is read to find its language.
 const CONTEXT_BYTES: usize = 2048;
 
-/// Adds the lower-case words of `slice` to `guess` until it is settled.
+/// Adds the words of `slice` to `guess` until it is settled: lower-case words, and
+/// capitalised ones the word lists hold (German nouns, `Der Staatschef traf Jelzin`), but not
+/// words in capitals.
 fn score_words(slice: &str, guess: &mut lexicon::LangGuess) {
     let mut key = String::new();
     let mut tokens = Tokens::new(slice);
@@ -83,10 +85,18 @@ fn score_words(slice: &str, guess: &mut lexicon::LangGuess) {
     while !guess.settled() && (tokens.fill(&mut batch, 64) || !batch.is_empty()) {
         for w in batch.drain(..) {
             let word = &slice[w.start..w.end];
-            if word.chars().next().is_some_and(char::is_lowercase) {
+            let mut chars = word.chars();
+            let first = chars.next();
+            let lower = first.is_some_and(char::is_lowercase);
+            if lower || (first.is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)) {
                 key.clear();
                 fold_into(word, &mut key);
-                guess.add(lexicon::lookup(&key));
+                let e = lexicon::lookup(&key);
+                // A capitalised name says nothing of the language around it (`Qasim` is in
+                // one list only).
+                if lower || !(e.is_person_name() || e.is_place() || e.is_place_alternate()) {
+                    guess.add(e);
+                }
                 if guess.settled() {
                     break;
                 }
@@ -107,6 +117,21 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
 fn fold_word(text: &str, w: Word, out: &mut String) {
     out.clear();
     fold_into(&text[w.start..w.end], out);
+}
+
+/// The word `j` when it stands in one phrase with the word before it, or past a name
+/// particle (`Shukri al-Kuwatli`, `Frans van Pop`), the word after the particle.
+fn after_particle(text: &str, words: &[Word], j: usize) -> Option<Word> {
+    let w = *words.get(j).filter(|w| w.tight)?;
+    let word = &text[w.start..w.end];
+    if word.chars().next().is_some_and(char::is_lowercase)
+        && crate::designators::is_name_particle(word)
+    {
+        if let Some(&next) = words.get(j + 1).filter(|n| n.tight) {
+            return Some(next);
+        }
+    }
+    Some(w)
 }
 
 /// What [`Normalizer::settle`] made of a finding.
@@ -195,7 +220,17 @@ impl Normalizer {
                     info = Some(m);
                     leave_n = n;
                 }
-                Some((n, Decision::Leave)) => leave_n = n,
+                Some((n, Decision::Leave)) => {
+                    // A correct name of the tables starts at the word a finding waits for.
+                    if let Some((m, at)) = waiting.take() {
+                        if words[i].start <= at && at < words[i + n - 1].end {
+                            out.push(m);
+                        } else {
+                            waiting = Some((m, at));
+                        }
+                    }
+                    leave_n = n
+                }
                 _ => {}
             }
             // After a name left alone, only a longer variant span may still apply.
@@ -279,10 +314,18 @@ impl Normalizer {
                 // it is the writer's choice (a person's name, a quotation), not a slip.
                 return Settled::Drop;
             }
-            if Some(l) != out_lang && !self.opts.explicit_lang && m.kind != MatchKind::Fuzzy {
+            if Some(l) != out_lang && !self.opts.explicit_lang {
                 // A paragraph in another language writes names its own way (`Jelzin`,
-                // `Tolstoi` in German): only misspellings are corrected there.
-                return Settled::Drop;
+                // `Tolstoi` in German): only misspellings are corrected there, and only to
+                // the name that language writes (`Kazajstán` in Spanish is near the Spanish
+                // `Kazajistán`, and no slip for the English `Kazakhstan`).
+                if m.kind != MatchKind::Fuzzy
+                    || m.candidates
+                        .first()
+                        .is_some_and(|c| self.named_otherwise_in(&c.id, l.code(), &c.canonical))
+                {
+                    return Settled::Drop;
+                }
             }
         }
         if n == 1 {
@@ -338,10 +381,19 @@ impl Normalizer {
                 (i + n < words.len() && words[i + n].tight && cap(words[i + n]))
                     .then(|| (m.start, words[i + n].end)),
             ];
-            for (start, end) in sides.into_iter().flatten() {
+            for (k, side) in sides.into_iter().enumerate() {
+                let Some((start, end)) = side else {
+                    continue;
+                };
                 let whole = &text[start..end];
                 let r = self.resolve(whole);
-                if r.entity.as_ref().map(|e| &e.id) == Some(&m.candidates[0].id) {
+                let same = r.entity.as_ref().map(|e| &e.id) == Some(&m.candidates[0].id);
+                if !same && k == 0 && n == 1 && !text[start..m.start].contains(['\'', '’']) {
+                    // Someone else's given name before the surname (`Aram Khachaturian` is
+                    // not Vahagn Khachaturyan): another person of that name.
+                    return Settled::Drop;
+                }
+                if same {
                     let canonical = r.entity.map(|e| e.canonical).unwrap_or_default();
                     let replacement = crate::engine::keep_case(whole, &canonical);
                     if replacement != whole
@@ -364,11 +416,12 @@ impl Normalizer {
             // part of a longer name, someone or somewhere else.
             return Settled::Drop;
         }
-        if i + n < words.len() && words[i + n].tight && self.name_like(text, words[i + n], sc) {
+        if let Some(w) = after_particle(text, words, i + n).filter(|&w| self.name_like(text, w, sc))
+        {
             // The same after it, unless a rewrite that follows starts at that word
             // (`Biwyamin Netanyahou`): the decision waits for it, so that it is the same
             // before and after the neighbour is fixed.
-            return Settled::AwaitRight(m, words[i + n].start);
+            return Settled::AwaitRight(m, w.start);
         }
         Settled::Keep(m)
     }
@@ -402,12 +455,14 @@ impl Normalizer {
             return false;
         }
         // A name of the tables, or a variant of one, is no unknown name: the decision next to
-        // it is the same before and after it is fixed.
+        // it is the same before and after it is fixed. (A word that only starts a longer name,
+        // `Shigeru` of `Shigeru Ishiba`, is known where that name follows: the finding before
+        // it waits for it, see `Settled::AwaitRight`.)
         let lower = false;
         let (may, fh) = self.may_start_word(text, w, lower, &mut sc.buf);
         if may {
-            let (single, continues) = self.first_word(text, w, lower, fh, &mut sc.buf);
-            if !matches!(single, Single::Nothing) || !continues.is_empty() {
+            let (single, _) = self.first_word(text, w, lower, fh, &mut sc.buf);
+            if !matches!(single, Single::Nothing) {
                 return false;
             }
         }
@@ -920,9 +975,7 @@ impl Normalizer {
         let rewrites = m.replacement.is_some() && !matches!(m.fix, Fix::Info | Fix::Ambiguous);
         self.after_unknown_name(text, words, i, sc)
             || (!rewrites
-                && i + 1 < words.len()
-                && words[i + 1].tight
-                && self.name_like(text, words[i + 1], sc))
+                && after_particle(text, words, i + 1).is_some_and(|w| self.name_like(text, w, sc)))
     }
 
     /// True when word `i` follows an unknown capitalised word in one phrase.

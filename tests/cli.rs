@@ -391,6 +391,23 @@ fn lookup_unknown_name_is_none() {
     );
 }
 
+/// Real names near a name of the tables are those names, not variants of it: another
+/// surname (`Ruiz` is not `Ruto`), a short word two letters from a romanised name.
+#[test]
+fn lookup_keeps_other_real_names_apart() {
+    let d = scratch("lookup-others");
+    let rows = lookup_rows(&run_in(
+        &d,
+        &["lookup", "William Ruiz", "Daju", "Tanju"],
+        b"",
+    ));
+    let matches: Vec<&str> = rows.iter().map(|r| r[4].as_str()).collect();
+    assert_eq!(matches, ["none", "none", "none"], "{rows:?}");
+    // One letter off a surname is still a misspelling of it.
+    let rows = lookup_rows(&run_in(&d, &["lookup", "Hosni Murbarak"], b""));
+    assert_eq!(rows[0][1], "Hosni Mubarak");
+}
+
 #[test]
 fn lookup_reads_stdin_lines() {
     let d = scratch("lookup-stdin");
@@ -854,6 +871,15 @@ fn real_words_and_names_stay() {
         "Israfel Brown\n",
         // A word of some language is no misspelling, whatever the paragraph's list lacks.
         "¡Bárbaros! Las ideas no se matan.\n",
+        // Someone else with a surname of the tables, before a particle or after another
+        // given name.
+        "The composer Aram Khachaturian wrote it. Shukri al-Kuwatli was president.\n",
+        // A short German sentence (its nouns count), and a Spanish one: their own forms stay,
+        // and a slip is no slip for the English name.
+        "Der Staatschef Gorbatschow traf Jelzin in Moskau.\n",
+        "Los uigures viven en Uzbekistán, Kazajstán y Kirguistán.\n",
+        // A short word is no romanisation of a longer name.
+        "The region was dominated by the Daju and Tunjur peoples.\n",
     ] {
         assert_eq!(filter(&d, &[], text), text);
     }
