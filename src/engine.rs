@@ -122,6 +122,9 @@ pub struct Resolution {
     pub distance: u32,
     pub score: f32,
     pub candidates: Vec<Candidate>,
+    /// The entity was found only through names its table flags `weak` (GeoNames alternate
+    /// names): good evidence alone, but another real place may bear the same name.
+    pub weak: bool,
 }
 
 /// How a single name resolved.
@@ -161,6 +164,7 @@ impl Resolution {
             distance: 0,
             score: 0.0,
             candidates: Vec::new(),
+            weak: false,
         }
     }
 }
@@ -1307,15 +1311,25 @@ impl Normalizer {
                 distance: dist,
                 score: m.score,
                 candidates: m.candidates,
+                weak: false,
             }),
-            Decision::Report(mut m) => Some(Resolution {
-                entity: Some(m.candidates.remove(0)),
-                how: Outcome::Matched(kind),
-                kind: Some(kind),
-                distance: dist,
-                score: m.score,
-                candidates: Vec::new(),
-            }),
+            Decision::Report(mut m) => {
+                let entity = m.candidates.remove(0);
+                let weak = hits
+                    .iter()
+                    .map(|&h| self.info(h))
+                    .filter(|h| h.id == entity.id)
+                    .all(|h| h.flags & flag::WEAK != 0);
+                Some(Resolution {
+                    entity: Some(entity),
+                    how: Outcome::Matched(kind),
+                    kind: Some(kind),
+                    distance: dist,
+                    score: m.score,
+                    candidates: Vec::new(),
+                    weak,
+                })
+            }
             Decision::Leave => Some(Resolution::none()),
             Decision::NoMatch => None,
         }
