@@ -974,8 +974,13 @@ impl Normalizer {
                 if kind == MatchKind::Folded && !span.is_ascii() {
                     // Letters the entity's names do not have, and another place is written
                     // with them (`Santa Mônica` is not Santa Monica, `Khorramābād` another
-                    // Khorramabad); plain letters for accented ones are only a style.
-                    infos.retain(|h| h.kind == org || h.text == span || !h.text.is_ascii());
+                    // Khorramabad, `Kóka` not Kōka); plain letters for accented ones are
+                    // only a style.
+                    infos.retain(|h| {
+                        h.kind == org
+                            || h.text == span
+                            || (!h.text.is_ascii() && evidence::marks_dropped(span, h.text))
+                    });
                 }
             }
         }
