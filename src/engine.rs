@@ -109,6 +109,9 @@ pub struct Match {
     pub fix: Fix,
     pub note: Note,
     pub candidates: Vec<Candidate>,
+    /// The hits that decided are all names their table flags `weak` (GeoNames alternate
+    /// names).
+    pub weak: bool,
 }
 
 /// The resolution of a single name (`lookup`, CSV cells).
@@ -670,6 +673,7 @@ impl Normalizer {
                 infos.retain(|h| h.kind == country);
             }
         }
+        let weak = infos.iter().all(|h| h.flags & flag::WEAK != 0);
         if ids.len() > 1 || infos.iter().any(|h| h.flags & flag::AMBIGUOUS != 0) {
             if ctx == Context::Text && (is_exact_name || kind == MatchKind::Exact) {
                 return Decision::Leave;
@@ -685,6 +689,7 @@ impl Normalizer {
                 fix: Fix::Ambiguous,
                 note: Note::Ambiguous,
                 candidates,
+                weak,
             });
         }
         let (id, ekind) = ids[0];
@@ -700,6 +705,7 @@ impl Normalizer {
                 fix: Fix::Safe,
                 note: Note::Variant,
                 candidates,
+                weak,
             });
         }
         // Running text: choose the most useful hit.
@@ -758,6 +764,7 @@ impl Normalizer {
                     fix: Fix::Info,
                     note,
                     candidates,
+                    weak,
                 });
             }
             return Decision::Leave;
@@ -775,6 +782,7 @@ impl Normalizer {
                 fix: Fix::Suggested,
                 note: Note::MixedScript,
                 candidates,
+                weak,
             });
         }
         // Another script than the target's: a foreign form, rewritten only on request; and
@@ -866,6 +874,7 @@ impl Normalizer {
             fix,
             note,
             candidates,
+            weak,
         })
     }
 
@@ -1318,23 +1327,15 @@ impl Normalizer {
                 candidates: m.candidates,
                 weak: false,
             }),
-            Decision::Report(mut m) => {
-                let entity = m.candidates.remove(0);
-                let weak = hits
-                    .iter()
-                    .map(|&h| self.info(h))
-                    .filter(|h| h.id == entity.id)
-                    .all(|h| h.flags & flag::WEAK != 0);
-                Some(Resolution {
-                    entity: Some(entity),
-                    how: Outcome::Matched(kind),
-                    kind: Some(kind),
-                    distance: dist,
-                    score: m.score,
-                    candidates: Vec::new(),
-                    weak,
-                })
-            }
+            Decision::Report(mut m) => Some(Resolution {
+                entity: Some(m.candidates.remove(0)),
+                how: Outcome::Matched(kind),
+                kind: Some(kind),
+                distance: dist,
+                score: m.score,
+                candidates: Vec::new(),
+                weak: m.weak,
+            }),
             Decision::Leave => Some(Resolution::none()),
             Decision::NoMatch => None,
         }
