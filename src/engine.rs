@@ -109,6 +109,9 @@ pub struct Match {
     pub fix: Fix,
     pub note: Note,
     pub candidates: Vec<Candidate>,
+    /// The hits that decided are all names their table flags `weak` (GeoNames alternate
+    /// names).
+    pub weak: bool,
 }
 
 /// The resolution of a single name (`lookup`, CSV cells).
@@ -122,6 +125,9 @@ pub struct Resolution {
     pub distance: u32,
     pub score: f32,
     pub candidates: Vec<Candidate>,
+    /// The entity was found only through names its table flags `weak` (GeoNames alternate
+    /// names): good evidence alone, but another real place may bear the same name.
+    pub weak: bool,
 }
 
 /// How a single name resolved.
@@ -161,6 +167,7 @@ impl Resolution {
             distance: 0,
             score: 0.0,
             candidates: Vec::new(),
+            weak: false,
         }
     }
 }
@@ -670,6 +677,7 @@ impl Normalizer {
                 infos.retain(|h| h.kind == country);
             }
         }
+        let weak = infos.iter().all(|h| h.flags & flag::WEAK != 0);
         if ids.len() > 1 || infos.iter().any(|h| h.flags & flag::AMBIGUOUS != 0) {
             if ctx == Context::Text && (is_exact_name || kind == MatchKind::Exact) {
                 return Decision::Leave;
@@ -685,6 +693,7 @@ impl Normalizer {
                 fix: Fix::Ambiguous,
                 note: Note::Ambiguous,
                 candidates,
+                weak,
             });
         }
         let (id, ekind) = ids[0];
@@ -700,6 +709,7 @@ impl Normalizer {
                 fix: Fix::Safe,
                 note: Note::Variant,
                 candidates,
+                weak,
             });
         }
         // Running text: choose the most useful hit.
@@ -758,6 +768,7 @@ impl Normalizer {
                     fix: Fix::Info,
                     note,
                     candidates,
+                    weak,
                 });
             }
             return Decision::Leave;
@@ -775,6 +786,7 @@ impl Normalizer {
                 fix: Fix::Suggested,
                 note: Note::MixedScript,
                 candidates,
+                weak,
             });
         }
         // Another script than the target's: a foreign form, rewritten only on request; and
@@ -866,6 +878,7 @@ impl Normalizer {
             fix,
             note,
             candidates,
+            weak,
         })
     }
 
@@ -987,8 +1000,13 @@ impl Normalizer {
                 if kind == MatchKind::Folded && !span.is_ascii() {
                     // Letters the entity's names do not have, and another place is written
                     // with them (`Santa Mônica` is not Santa Monica, `Khorramābād` another
-                    // Khorramabad); plain letters for accented ones are only a style.
-                    infos.retain(|h| h.kind == org || h.text == span || !h.text.is_ascii());
+                    // Khorramabad, `Kóka` not Kōka); plain letters for accented ones are
+                    // only a style.
+                    infos.retain(|h| {
+                        h.kind == org
+                            || h.text == span
+                            || (!h.text.is_ascii() && evidence::marks_dropped(span, h.text))
+                    });
                 }
             }
         }
@@ -1356,6 +1374,7 @@ impl Normalizer {
                 distance: dist,
                 score: m.score,
                 candidates: m.candidates,
+                weak: false,
             }),
             Decision::Report(mut m) => Some(Resolution {
                 entity: Some(m.candidates.remove(0)),
@@ -1364,6 +1383,7 @@ impl Normalizer {
                 distance: dist,
                 score: m.score,
                 candidates: Vec::new(),
+                weak: m.weak,
             }),
             Decision::Leave => Some(Resolution::none()),
             Decision::NoMatch => None,

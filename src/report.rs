@@ -629,6 +629,7 @@ mod tests {
                 id: "KZ".into(),
                 kind: crate::entity::EntityType::Country,
             }],
+            weak: false,
         }
     }
 

@@ -1053,3 +1053,33 @@ fn configuration_is_discovered_from_the_input() {
         .unwrap()
         .contains("1,Kazakhastan,"));
 }
+
+#[test]
+fn another_towns_own_name_stays_in_a_column_of_own_names() {
+    let dir = scratch("own-names");
+    // Places by their own (GeoNames main) names: `Landen`, a town in Belgium, is also a
+    // GeoNames alternate name of London, and `Dualla`, in Côte d'Ivoire, one of Douala.
+    write(
+        &dir,
+        "own.csv",
+        "place\nMiskolc\nBerlin\nBratislava\nLjubljana\nLanden\nDualla\n".as_bytes(),
+    );
+    let out = run(&dir, &["csv", "-c", "place", "--id", "id", "own.csv"], b"").ok();
+    let text = out.text();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "place,id");
+    assert_eq!(lines[5], "Landen,", "{text}");
+    assert_eq!(lines[6], "Dualla,", "{text}");
+    assert!(lines[2].starts_with("Berlin,") && lines[2].len() > "Berlin,".len());
+    // Places by their French names, found through the same alternate names: resolved.
+    write(
+        &dir,
+        "fr.csv",
+        "place\nLondres\nMoscou\nPékin\nVarsovie\n".as_bytes(),
+    );
+    let out = run(&dir, &["csv", "-c", "place", "--id", "id", "fr.csv"], b"").ok();
+    assert_eq!(
+        out.text(),
+        "place,id\nLondon,2643743\nMoscow,524901\nBeijing,1816670\nWarsaw,756135\n"
+    );
+}

