@@ -69,6 +69,7 @@ fn main() {
     std::fs::write(out.join("words.fst"), set.as_fst().as_bytes()).unwrap();
 
     build_names(&out);
+    build_rivals(&out);
 }
 
 /// The open world's name lists, with the bit of each (as `src/lexicon.rs` reads them).
@@ -79,6 +80,29 @@ const NAME_LISTS: [(&str, u64); 5] = [
     ("data/lexicon/given-names.txt", 1 << 34),
     ("data/lexicon/surnames.txt", 1 << 35),
 ];
+
+/// Picks from the word map (`data/lexicon/words.fst`) the English proper nouns, the only
+/// rivals a misspelling is weighed against (`lexicon::Entry::is_real_name`: in the English
+/// list, and written in lower case in no list), into `rivals.fst`, with their values: the
+/// rival walk then covers tens of thousands of keys, not nine million.
+fn build_rivals(out: &std::path::Path) {
+    use fst::{IntoStreamer, Streamer};
+    const ENGLISH: u64 = 1; // `Lang::En` is the first language
+    const LOWER: u64 = 0xffff << 16;
+    let path = "data/lexicon/words.fst";
+    println!("cargo:rerun-if-changed={path}");
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let words = fst::Map::new(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut builder = fst::MapBuilder::memory();
+    let mut stream = words.into_stream();
+    while let Some((k, v)) = stream.next() {
+        if v & ENGLISH != 0 && v & LOWER == 0 {
+            builder.insert(k, v).expect("rivals in order");
+        }
+    }
+    let bytes = builder.into_inner().expect("rivals");
+    std::fs::write(out.join("rivals.fst"), bytes).unwrap();
+}
 
 /// Compiles the name lists into `names.fst`: each name's key (folded words joined by one
 /// space) to the kinds of name it is.

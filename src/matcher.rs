@@ -943,8 +943,15 @@ impl Normalizer {
         } else {
             KeyMap::FuzzyEnglish
         };
-        // Shared by the case forms of one word (`Kazakhastan`, `KAZAKHASTAN`).
-        let (hits, d) = cached(&mut sc.fuzzy, &folded, || {
+        // A real word or name is no misspelling of another name (`Normalizer::open_world`
+        // would say so after the walk; the word list says it at once).
+        if !folded.contains(' ') && crate::lexicon::lookup(&folded).blocks_variant() {
+            return Code::NOTHING;
+        }
+        // Shared by the case forms of one word (`Kazakhastan`, `KAZAKHASTAN`), and kept apart
+        // by the number of edits searched.
+        let memo_key = format!("{folded}\u{1}{max}");
+        let (hits, d) = cached(&mut sc.fuzzy, &memo_key, || {
             if max == 1 && text_targets == KeyMap::FuzzyEnglish {
                 self.one_edit_english_hits(&folded)
             } else {
