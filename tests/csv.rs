@@ -1053,3 +1053,28 @@ fn configuration_is_discovered_from_the_input() {
         .unwrap()
         .contains("1,Kazakhastan,"));
 }
+
+#[test]
+fn codes_are_read_only_in_columns_of_countries_or_codes() {
+    let dir = scratch("codes");
+    let input = "city,iso2,dept\nParis,de,IT\nLyon,fr,HR\nCAN,it,PR\nBerlin,276,QA\nTUR,gb,FI\n";
+    let out = run(
+        &dir,
+        &[
+            "csv", "--column", "city", "--column", "iso2", "--column", "dept",
+        ],
+        input.as_bytes(),
+    )
+    .ok();
+    assert_eq!(
+        out.text(),
+        "city,iso2,dept\nParis,Germany,IT\nLyon,France,HR\nCAN,Italy,PR\nBerlin,Germany,QA\nTUR,United Kingdom,FI\n"
+    );
+    // A column of countries reads its codes too.
+    let input = "country\nGermany\nFrance\nDEU\nItaly\nTUR\n";
+    let out = run(&dir, &["csv", "--column", "country"], input.as_bytes()).ok();
+    assert_eq!(
+        out.text(),
+        "country\nGermany\nFrance\nGermany\nItaly\nTurkey\n"
+    );
+}
