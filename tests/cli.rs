@@ -851,3 +851,41 @@ fn real_words_and_names_stay() {
     let en = "But she said my island. Saul and Judah. Cologne and Seville. Ivan Turgenev.\n";
     assert_eq!(filter(&d, &["--lang", "en"], en), en);
 }
+
+#[test]
+fn codes_resolve_in_lookup_and_stay_in_running_text() {
+    let dir = scratch("codes");
+    let out = run_in(
+        &dir,
+        &[
+            "lookup",
+            "DEU",
+            "276",
+            "ZR",
+            "deu",
+            "Korea, Rep.",
+            "U.K.",
+            "Korea",
+        ],
+        b"",
+    );
+    let rows = lookup_rows(&out);
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[2].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("DE", "code"),
+            ("DE", "code"),
+            ("CD", "code"),
+            ("", "none"),
+            ("KR", "folded"),
+            ("GB", "folded"),
+            ("KP|KR", "ambiguous")
+        ]
+    );
+    let text = "Codes DEU, CAN and TUR, and 276, stay in prose; so does Korea, Rep.\n";
+    assert_eq!(filter(&dir, &[], text), text);
+}
