@@ -15,7 +15,9 @@
 //!   round (`Korea, Rep.` -> `Republic of Korea`, `Bahamas, The` -> `The Bahamas`); a
 //!   qualifier in brackets read as a prefix, a hyphenated part, a designator or dropped
 //!   (`Virgin Islands (U.S.)`, `Congo (Brazzaville)`, `Bolivia (Plurinational State of)`,
-//!   `Myanmar (Burma)`); `X, Y` with Y a country read as X (`Hong Kong SAR, China`).
+//!   `Myanmar (Burma)`), but not when it is in lower case or names a subdivision
+//!   (`Niger (river)`, `Georgia (U.S. state)`); `X, Y` with Y a country read as X
+//!   (`Hong Kong SAR, China`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -152,6 +154,7 @@ const ABBREVIATIONS: &[(&str, bool, &[&str])] = &[
     ("Isls", true, &["Islands"]),
     ("Isds", true, &["Islands"]),
     ("PDR", true, &["People's Democratic Republic"]),
+    ("DPR", true, &["Democratic People's Republic"]),
     ("RB", true, &["Bolivarian Republic"]),
     ("FYR", true, &["Former Yugoslav Republic"]),
     ("PR", true, &["People's Republic"]),
@@ -427,9 +430,12 @@ fn resolve_style(nz: &Normalizer, value: &str) -> Option<Resolution> {
                 (name.as_str(), None)
             }
             Reading::Bracketed { name, qualifier } => {
-                if qualifier
-                    .split_whitespace()
-                    .any(|w| SUBDIVISION_WORDS.contains(&w.to_lowercase().as_str()))
+                // A qualifier in lower case says what kind of thing it is (`Niger (river)`),
+                // a country's qualifier is a name or an abbreviation (`Guam (US)`).
+                if !qualifier.chars().any(char::is_uppercase)
+                    || qualifier
+                        .split_whitespace()
+                        .any(|w| SUBDIVISION_WORDS.contains(&w.to_lowercase().as_str()))
                 {
                     continue;
                 }
