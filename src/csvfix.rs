@@ -1212,6 +1212,7 @@ pub fn run(
     // Per selected column: a column of country codes (codes in any case are read as codes).
     let mut col_codes: Vec<bool> = Vec::new();
     let mut code_cells: HashMap<Box<[u8]>, Outcome> = HashMap::new();
+    let mut code_counts: HashMap<Box<[u8]>, u64> = HashMap::new();
     let mut cells: Vec<u32> = Vec::new();
     let mut fresh: Vec<Box<[u8]>> = Vec::new();
     let decisions = cfg.decisions.as_ref();
@@ -1377,6 +1378,8 @@ pub fn run(
                     // `de` in a column of codes: the code, in any case.
                     if let Some(oc) = code_cells.get(&r.rec[c]).filter(|oc| !oc.id.is_empty()) {
                         o = oc;
+                        cache.counts[idx] -= 1;
+                        *code_counts.entry(r.rec[c].into()).or_default() += 1;
                     }
                 }
                 if is_code(o) && !col_codes[j] && types.get(j).copied().flatten() != Some("country")
@@ -1452,16 +1455,26 @@ pub fn run(
     out.flush()?;
 
     if cfg.collect_values {
-        run.values = collect(&cache);
+        let codes = code_counts
+            .iter()
+            .filter_map(|(k, &n)| code_cells.get(k).map(|o| (o, n)));
+        run.values = collect(
+            cache
+                .outcomes
+                .iter()
+                .zip(cache.counts.iter().copied())
+                .chain(codes),
+        );
     }
     run.summary = summary;
     Ok(run)
 }
 
 /// The distinct findings worth reporting, merged by value, most frequent first.
-fn collect(cache: &Cache) -> Vec<ValueReport> {
+/// The report's values: each distinct outcome with the number of cells it was used for.
+fn collect<'a>(outcomes: impl Iterator<Item = (&'a Outcome, u64)>) -> Vec<ValueReport> {
     let mut merged: HashMap<(String, Status), ValueReport> = HashMap::new();
-    for (o, &count) in cache.outcomes.iter().zip(&cache.counts) {
+    for (o, count) in outcomes {
         if count == 0 {
             continue;
         }

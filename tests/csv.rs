@@ -1070,6 +1070,31 @@ fn codes_are_read_only_in_columns_of_countries_or_codes() {
         out.text(),
         "city,iso2,dept\nParis,Germany,IT\nLyon,France,HR\nCAN,Italy,PR\nBerlin,Germany,QA\nTUR,United Kingdom,FI\n"
     );
+    // The report says what the data got.
+    run(
+        &dir,
+        &[
+            "csv",
+            "--column",
+            "iso2",
+            "--report",
+            "report.tsv",
+            "-o",
+            "out.csv",
+        ],
+        input.as_bytes(),
+    )
+    .ok();
+    let rows = tsv(&dir, "report.tsv");
+    let de = report_row(&rows, "de");
+    assert_eq!(
+        (
+            de["status"].as_str(),
+            de["id"].as_str(),
+            de["match"].as_str()
+        ),
+        ("fixed", "DE", "code")
+    );
     // A column of countries reads its codes too.
     let input = "country\nGermany\nFrance\nDEU\nItaly\nTUR\n";
     let out = run(&dir, &["csv", "--column", "country"], input.as_bytes()).ok();
