@@ -11,7 +11,9 @@
 //!   rewrite is looked up in the alias tables as written (folded), never loosely: a rewrite
 //!   invents words, and nothing fuzzy is built on it. Only a country is accepted. The rules:
 //!   abbreviations expanded (`Rep.`, `Dem.`, `Fed.`, `Sts.`, `St.`, `Is.`, `Isl.`, `Isds`,
-//!   `PDR`, `&`, ...); dotted acronyms closed up (`U.K.` -> `UK`); an inverted name turned
+//!   `PDR`, `&`, ...); dotted acronyms closed up (`U.K.` -> `UK`; the one rewrite that may
+//!   give another type than a country, as it invents no words: `C.I.A.`, but only through an
+//!   English, output-language or language-neutral alias); an inverted name turned
 //!   round (`Korea, Rep.` -> `Republic of Korea`, `Bahamas, The` -> `The Bahamas`); a
 //!   qualifier in brackets read as a prefix, a hyphenated part, a designator or dropped
 //!   (`Virgin Islands (U.S.)`, `Congo (Brazzaville)`, `Bolivia (Plurinational State of)`,
@@ -418,7 +420,40 @@ fn country_of(nz: &Normalizer, qualifier: &str) -> Option<Candidate> {
     })
 }
 
+/// `value` with its dotted acronyms closed up and nothing else changed (`C.I.A.` -> `CIA`).
+fn closed_up(value: &str) -> Option<String> {
+    let mut any = false;
+    let words: Vec<String> = value
+        .split_whitespace()
+        .map(|w| match close_acronym(w) {
+            Some(c) => {
+                any = true;
+                c
+            }
+            None => w.to_string(),
+        })
+        .collect();
+    any.then(|| words.join(" "))
+}
+
 fn resolve_style(nz: &Normalizer, value: &str) -> Option<Resolution> {
+    // Dots closed up invent no words: any entity whose English (or output-language, or
+    // language-neutral) alias is written so (`C.I.A.`, `N.A.T.O.`; not `S.A.`, Gaelic `SA`).
+    if let Some(c) = closed_up(value) {
+        let r = nz.resolve_exact(&c);
+        let named = nz.named_exactly(&c);
+        match (&r.entity, r.how) {
+            (Some(e), _) if named.iter().any(|n| n.id == e.id) => return Some(by_rule(r)),
+            (None, Outcome::Ambiguous)
+                if r.candidates
+                    .iter()
+                    .all(|k| named.iter().any(|n| n.id == k.id)) =>
+            {
+                return Some(r)
+            }
+            _ => {}
+        }
+    }
     let mut ambiguous: Option<Resolution> = None;
     for reading in readings(value) {
         let (name, qualifier) = match &reading {
@@ -443,6 +478,18 @@ fn resolve_style(nz: &Normalizer, value: &str) -> Option<Resolution> {
             }
         };
         let mut r = nz.resolve_exact(name);
+        if crate::engine::is_all_upper(name) && !name.contains(' ') {
+            // An acronym (`S.A.` -> `SA`) stands for what it spells in English, the output
+            // language or no language, not for Gaelic `SA`, the United States.
+            let named = nz.named_exactly(name);
+            if !r
+                .entity
+                .as_ref()
+                .is_some_and(|e| named.iter().any(|n| n.id == e.id))
+            {
+                continue;
+            }
+        }
         if r.how == Outcome::None {
             // An official long form, turned round (`Libya, State of`): without its designator.
             if let Some(short) = crate::designators::strip(&crate::tokens::name_key(name)) {

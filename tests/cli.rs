@@ -866,6 +866,8 @@ fn codes_resolve_in_lookup_and_stay_in_running_text() {
             "Korea, Rep.",
             "U.K.",
             "Korea",
+            "C.I.A.",
+            "S.A.",
         ],
         b"",
     );
@@ -883,7 +885,9 @@ fn codes_resolve_in_lookup_and_stay_in_running_text() {
             ("", "none"),
             ("KR", "folded"),
             ("GB", "folded"),
-            ("KP|KR", "ambiguous")
+            ("KP|KR", "ambiguous"),
+            ("cia", "folded"),
+            ("", "none")
         ]
     );
     let text = "Codes DEU, CAN and TUR, and 276, stay in prose; so does Korea, Rep.\n";
