@@ -30,6 +30,26 @@ Hand-written parts (review these by eye; everything else comes from CLDR):
     FORMER      well-established former English names
     PREFER_SHORT codes whose CLDR main form carries an administrative qualifier in most
                 languages ("Hong Kong SAR China"): the alt-short form is used as the main one
+    AMBIGUOUS   names that stand for several entities alone (`Korea`, `Congo`): a row flagged
+                `ambiguous,nofuzzy` in each of them, so that they are never resolved to
+                one (and are no target of a loose match: `Conto` is no Congo)
+
+ISO names (issue 10): the `name`, `official_name` and `common_name` of every entry of
+`iso_3166-1.json` of the Debian package `iso-codes` 4.15.0-1 (LGPL-2.1-or-later; read from
+the installed package, or `--iso-codes ROOT`), and their translations in
+`usr/share/locale/*/LC_MESSAGES/iso_3166-1.mo` (only strings the catalogue translates), as
+`alt,nofuzzy` rows (`Russian Federation`, `Korea, Republic of`, `Russische Föderation`):
+correct names that resolve as written, never targets of an edit-distance or romanisation
+match (they add many long and foreign forms, and loose matches on them would add risk, not
+recall). An ISO name
+written inverted, `X, Y` where Y ends with a word such as `of`, `de`, `di` or is a designator
+without a conjunction or inner preposition (`Korea, Republic of`, `Corée, République de`,
+`Bolivien, Plurinationaler Staat`), also gives its natural order `Y X` (`Republic of Korea`).
+A name that is already a name of the entity, or a name of another entity (of CLDR, or
+another entity's ISO name: `San Martino` is Italian for both Saint Martin and Sint Maarten),
+is not added; a leading `The` is dropped;
+a name with a bracket at the end is kept as ISO writes it and without the bracket
+(`Holy See (Vatican City State)`, `Holy See`).
 """
 from __future__ import annotations
 
@@ -101,11 +121,19 @@ CANONICAL = {
 # English alternative names that CLDR's English data lacks (flag `alt`).
 EN_ALT = {
     "AE": ["UAE"],
+    "BA": ["BiH", "B&H"],
     "CD": ["DR Congo", "DRC", "Congo-Kinshasa"],
     "CG": ["Congo-Brazzaville"],
+    "CN": ["PRC", "PR China"],
     "GB": ["Britain"],
+    "KP": ["DPRK"],
+    "KR": ["ROK"],
+    "NZ": ["NZ"],
+    "PG": ["PNG"],
+    "SA": ["KSA"],
     "SH": ["Saint Helena, Ascension and Tristan da Cunha"],
     "US": ["USA", "U.S.", "United States of America"],
+    "ZA": ["RSA"],
 }
 
 # Press variant spellings of the English canonical name (aliases column of the first row).
@@ -174,6 +202,74 @@ FORMER = {
 # Codes whose CLDR main form is a qualified administrative form ("Hong Kong SAR China",
 # "Palestinian Territories"): use the alt-short form as the locale's main name where present.
 PREFER_SHORT = {"HK", "MO", "PS"}
+
+# Names that stand for several entities alone: never resolved to one of them.
+AMBIGUOUS = {
+    "Korea": ["KR", "KP"],
+    "Congo": ["CG", "CD"],
+    "Virgin Islands": ["VG", "VI"],
+}
+
+ISO_CODES_VERSION = "4.15.0-1"
+# Last words of an inverted ISO name's second part that read "of" (Korea, Republic of).
+OF_WORDS = {"of", "the", "de", "du", "des", "d'", "la", "di", "del", "della", "dell'", "da",
+            "do", "dos", "das", "van", "von", "z", "ze"}
+# Words that make the second part a list or a phrase, not a designator (Saint Helena,
+# Ascension and Tristan da Cunha; Taiwan, Province of China).
+JOIN_WORDS = {"and", "et", "und", "y", "e", "i", "og", "en", "и", "і", "a", "ve", "ja"}
+
+
+def iso_names(root: Path) -> dict[str, list[tuple[str, str]]]:
+    """alpha-2 -> [(name, lang)]: the ISO 3166-1 names of iso-codes and their translations."""
+    import gettext
+    base = root / "usr/share/iso-codes/json/iso_3166-1.json"
+    entries = json.loads(base.read_text(encoding="utf-8"))["3166-1"]
+    locale_dir = root / "usr/share/locale"
+    out: dict[str, list[tuple[str, str]]] = {}
+    catalogues = []
+    for loc in sorted(os.listdir(locale_dir)):
+        mo = locale_dir / loc / "LC_MESSAGES" / "iso_3166-1.mo"
+        if not mo.is_file():
+            continue
+        if loc.startswith("en") or "." in loc:
+            continue  # English is the source language; `.cp1250` and the like are copies
+        lang = (loc.replace("_", "-").replace("@latin", "-Latn").replace("@Latn", "-Latn")
+                .replace("@cyrillic", "-Cyrl"))
+        if "@" in lang:
+            continue
+        with open(mo, "rb") as f:
+            catalogues.append((lang, gettext.GNUTranslations(f)))
+    for e in entries:
+        names = [e[k] for k in ("name", "official_name", "common_name") if k in e]
+        forms = [(n, "en") for n in names]
+        for lang, cat in catalogues:
+            for n in names:
+                t = cat.gettext(n).strip()
+                if t and t != n:
+                    forms.append((t, lang))
+        more = []
+        for n, lang in forms:
+            natural = uninvert(n)
+            if natural:
+                more.append((natural, lang))
+        out[e["alpha_2"]] = forms + more
+    return out
+
+
+def uninvert(name: str) -> str | None:
+    """`Korea, Republic of` -> `Republic of Korea`; None when the name is not so inverted."""
+    if name.count(",") != 1:
+        return None
+    x, y = (p.strip() for p in name.split(","))
+    words = y.split()
+    if not x or not words or any(w.lower() in JOIN_WORDS for w in words):
+        return None
+    inner = [w for w in words[:-1] if w.lower() in OF_WORDS - {"the", "la"}]
+    if inner and words[-1].lower() not in OF_WORDS:
+        return None
+    sep = "" if y.endswith("'") else " "
+    return f"{y}{sep}{x}"
+
 
 # English CLDR forms that are display labels rather than names written in prose.
 EN_DROP_SUBSTRINGS = ("SAR China",)
@@ -278,6 +374,8 @@ def city_names_and_languages() -> tuple[set[str], dict[str, set[str]]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cldr", type=Path, help="cldr-localenames-full package dir (or npm prefix)")
+    ap.add_argument("--iso-codes", type=Path, default=Path("/"),
+                    help="root of an iso-codes installation (default: the installed package)")
     ap.add_argument("--out", type=Path,
                     default=Path(__file__).resolve().parent.parent / "data" / "countries.tsv")
     args = ap.parse_args()
@@ -298,6 +396,39 @@ def main() -> None:
             sys.exit(f"error: hand-written entries for codes CLDR lacks: {sorted(unknown)}")
 
     city_names, country_langs = city_names_and_languages()
+    iso = iso_names(args.iso_codes)
+    n_iso = 0
+    # Every name CLDR and the hand-written tables give each code: an ISO name that is
+    # another entity's name is not added.
+    names_of: dict[str, set[str]] = {}
+    for code in codes:
+        ns = names_of.setdefault(code, set())
+        ns.add(CANONICAL.get(code) or en[code])
+        for t in (EN_ALT, FORMER, ALIASES):
+            ns.update(t.get(code, []))
+        for loc in data:
+            m, alts = locale_forms(data[loc], code)
+            ns.update([m] if m else [])
+            ns.update(alts)
+    folded_owner: dict[str, set[str]] = {}
+    for code, ns in names_of.items():
+        for n in ns:
+            folded_owner.setdefault(key(n), set()).add(code)
+
+    # ISO names (and their short forms) that two codes share (`San Martino`, Italian for both
+    # Saint Martin and Sint Maarten) are left out too.
+    for code, forms in iso.items():
+        for n, _ in forms:
+            for m in {n, re.sub(r"\s*\([^()]*\)$", "", n)}:
+                folded_owner.setdefault(key(m), set()).add(code)
+
+    def other_names(code: str) -> set[str]:
+        names = set()
+        for n, _ in iso.get(code, []):
+            for m in {n, re.sub(r"\s*\([^()]*\)$", "", n), re.sub(r"^[Tt]he ", "", n)}:
+                if folded_owner.get(key(m), {code}) - {code}:
+                    names.add(m)
+        return names
     n_weak_city = 0
     out_rows: list[list[str]] = []
     n_names = 0
@@ -343,6 +474,22 @@ def main() -> None:
             for name in alts:
                 add(name, "alt", RANK_ALT, loc)
 
+        for name in [n for n, ids in AMBIGUOUS.items() if code in ids]:
+            add(name, "ambiguous,nofuzzy", RANK_EN_ALT, "en")
+        for full, lang in iso.get(code, []):
+            # `Holy See (Vatican City State)`: as ISO writes it, and without the bracket.
+            # A leading article is dropped (lookup ignores it; in running text a name that
+            # starts with a lower-case word makes every "the ..." a candidate).
+            full = re.sub(r"^[Tt]he ", "", full)
+            short = re.sub(r"\s*\([^()]*\)$", "", full) if full.endswith(")") else full
+            for name in dict.fromkeys([full, short]):
+                if (not is_name(name) and name != full) or not is_name(short):
+                    continue
+                if any(n == name for n, _ in rows) or name in other_names(code):
+                    continue
+                add(name, "alt,nofuzzy", RANK_ALT, lang)
+                n_iso += 1
+
         ordered = sorted(
             rows.items(),
             key=lambda kv: (kv[1][0], reduce_langs(kv[1][1], locales), kv[0][0]),
@@ -359,7 +506,7 @@ def main() -> None:
             out_rows.append([code, "country", name, "|".join(aliases),
                              ",".join(reduce_langs(langs, locales)), flags])
             n_names += 1 + len(aliases)
-            flag_counts[flag] += 1
+            flag_counts[flag] = flag_counts.get(flag, 0) + 1
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:
@@ -373,8 +520,11 @@ def main() -> None:
     print(f"{PACKAGE} {version}: {len(data)} locales read", file=sys.stderr)
     print(f"entities: {len(codes)}", file=sys.stderr)
     print(f"rows: {len(out_rows)} (plain {flag_counts['']}, alt {flag_counts['alt']}, "
-          f"former {flag_counts['former']})", file=sys.stderr)
+          f"former {flag_counts['former']}, ambiguous {flag_counts.get('ambiguous,nofuzzy', 0)})",
+          file=sys.stderr)
     print(f"names (row names + aliases): {n_names}", file=sys.stderr)
+    print(f"iso-codes {ISO_CODES_VERSION}: {n_iso} ISO names and translations added as alt rows",
+          file=sys.stderr)
     print(f"rows weak, a foreign name of the country that is a city's main name: "
           f"{n_weak_city}", file=sys.stderr)
     print(f"(locale, code) pairs with no usable name form: {n_missing}", file=sys.stderr)

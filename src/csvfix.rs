@@ -621,6 +621,47 @@ fn fits_own_names(o: &Outcome, own: bool) -> bool {
     !(own && o.town && o.status == Status::Fixed)
 }
 
+/// Whether a column holds country codes: its header says so (`iso`, `country`, `alpha-2`,
+/// `cc`, ...), or four fifths of its cells are ISO 3166-1 codes in any case (`de`, `DEU`,
+/// `276`), ten different ones or more: a column of a few two-letter codes may hold
+/// departments (`IT`, `HR`, `PR`, `QA` are countries' codes too). Only there are codes in
+/// lower case read as codes.
+fn code_column<'a>(header: &str, cells: impl Iterator<Item = &'a [u8]>) -> bool {
+    let h = header.to_ascii_lowercase();
+    let words: Vec<&str> = h.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    let said = h.contains("country")
+        || h.contains("iso")
+        || h.contains("alpha")
+        || words
+            .iter()
+            .any(|w| matches!(*w, "cc" | "nation" | "pays" | "land" | "staat"));
+    if said {
+        return true;
+    }
+    let (mut n, mut codes) = (0usize, 0usize);
+    let mut distinct = std::collections::HashSet::new();
+    for c in cells {
+        let Ok(v) = std::str::from_utf8(c) else {
+            continue;
+        };
+        if v.trim().is_empty() {
+            continue;
+        }
+        n += 1;
+        if let Some(code) = crate::country_styles::code(v, true) {
+            codes += 1;
+            distinct.insert(code.id);
+        }
+    }
+    distinct.len() >= 10 && codes * 5 >= n * 4
+}
+
+/// Whether an outcome is a country code (match kind `code`).
+fn is_code(o: &Outcome) -> bool {
+    let code = crate::engine::Outcome::Matched(crate::engine::MatchKind::Code).as_str();
+    o.findings.first().is_some_and(|f| f.how == code)
+}
+
 /// Whether a cell's outcome may be written to a column of type `ty`: a finding of another
 /// type is not (`Tunis` in a column of cities is not Tunisia, `Nihon` not a person).
 fn fits_column(o: &Outcome, ty: Option<&'static str>) -> bool {
@@ -735,6 +776,50 @@ fn resolve_cell(
     }
 }
 
+/// Resolves a cell of a column of codes as a code in any case (`de`, `Deu`).
+fn code_cell(nz: &Normalizer, cell: &str) -> Outcome {
+    let (lead, name, trail) = split_ws(cell);
+    let r = crate::country_styles::code(name, true)
+        .and_then(|c| crate::country_styles::resolve_code(nz, name, c));
+    let Some(e) = r.as_ref().and_then(|r| r.entity.clone()) else {
+        return Outcome {
+            new: None,
+            id: String::new(),
+            findings: vec![Finding {
+                value: name.to_string(),
+                status: Status::Unresolved,
+                canonical: String::new(),
+                id: String::new(),
+                kind: "",
+                how: crate::engine::Outcome::None.as_str(),
+                score: 0.0,
+                candidates: Vec::new(),
+            }],
+            status: Status::Unresolved,
+            weak: false,
+            town: false,
+        };
+    };
+    let code = crate::engine::Outcome::Matched(crate::engine::MatchKind::Code);
+    Outcome {
+        new: Some(format!("{lead}{}{trail}", e.canonical)),
+        id: e.id.clone(),
+        findings: vec![Finding {
+            value: name.to_string(),
+            status: Status::Fixed,
+            canonical: e.canonical,
+            id: e.id,
+            kind: e.kind.as_str(),
+            how: code.as_str(),
+            score: 1.0,
+            candidates: Vec::new(),
+        }],
+        status: Status::Fixed,
+        weak: false,
+        town: false,
+    }
+}
+
 /// Resolves one cell as running text (text mode): the safe fixes are applied.
 fn resolve_text(
     nz: &Normalizer,
@@ -823,6 +908,8 @@ struct Plan {
     labels: Vec<String>,
     /// The first row is a header.
     header: bool,
+    /// The header names (empty without a header).
+    names: Vec<String>,
 }
 
 fn plan(cfg: &Config, first: &csv::ByteRecord) -> Result<Plan, CsvError> {
@@ -930,6 +1017,7 @@ fn plan(cfg: &Config, first: &csv::ByteRecord) -> Result<Plan, CsvError> {
         width,
         labels,
         header: cfg.has_header,
+        names,
     })
 }
 
@@ -1172,6 +1260,10 @@ pub fn run(
     let mut batch: Vec<Rec> = Vec::new();
     let mut col_types: Option<Vec<Option<&'static str>>> = None;
     let mut col_own: Option<Vec<bool>> = None;
+    // Per selected column: a column of country codes (codes in any case are read as codes).
+    let mut col_codes: Vec<bool> = Vec::new();
+    let mut code_cells: HashMap<Box<[u8]>, Outcome> = HashMap::new();
+    let mut code_counts: HashMap<Box<[u8]>, u64> = HashMap::new();
     let mut cells: Vec<u32> = Vec::new();
     let mut fresh: Vec<Box<[u8]>> = Vec::new();
     let decisions = cfg.decisions.as_ref();
@@ -1298,6 +1390,31 @@ pub fn run(
                     .collect(),
             );
         }
+        if col_codes.is_empty() {
+            col_codes = plan
+                .cols
+                .iter()
+                .map(|&c| {
+                    !cfg.text
+                        && code_column(
+                            plan.names.get(c).map_or("", String::as_str),
+                            batch_now.iter().filter(|r| !r.bad).map(|r| &r.rec[c]),
+                        )
+                })
+                .collect();
+        }
+        for (j, &c) in plan.cols.iter().enumerate() {
+            if !col_codes[j] {
+                continue;
+            }
+            for r in batch_now.iter().filter(|r| !r.bad) {
+                let cell = &r.rec[c];
+                if !code_cells.contains_key(cell) && cell.len() <= 8 {
+                    let v = std::str::from_utf8(cell).unwrap_or("");
+                    code_cells.insert(cell.into(), code_cell(nz, v));
+                }
+            }
+        }
         let types = col_types.as_deref().unwrap_or(&[]);
         let own = col_own.as_deref().unwrap_or(&[]);
         // Write the batch.
@@ -1318,8 +1435,31 @@ pub fn run(
             let mut changed = with_ids;
             for (j, &c) in plan.cols.iter().enumerate() {
                 let idx = cells[k * ncols + j] as usize;
-                let o = &cache.outcomes[idx];
+                let mut o = &cache.outcomes[idx];
                 cache.counts[idx] += 1;
+                if col_codes[j]
+                    && decisions.is_none()
+                    && o.findings.first().is_some_and(|f| {
+                        f.id.is_empty() && !cfg.ignore.as_ref().is_some_and(|c| c.ignores(&f.value))
+                    })
+                {
+                    // `de` in a column of codes: the code, in any case.
+                    if let Some(oc) = code_cells.get(&r.rec[c]).filter(|oc| !oc.id.is_empty()) {
+                        o = oc;
+                        cache.counts[idx] -= 1;
+                        *code_counts.entry(r.rec[c].into()).or_default() += 1;
+                    }
+                }
+                if is_code(o) && !col_codes[j] && types.get(j).copied().flatten() != Some("country")
+                {
+                    // A code is read as a code only in a column of codes or of countries
+                    // (`CAN` in a column of cities, `IT` in a column of departments).
+                    summary.unresolved += 1;
+                    if plan.ids[c].is_some() {
+                        ins[c] = Some(b"");
+                    }
+                    continue;
+                }
                 if !fits_column(o, types.get(j).copied().flatten()) {
                     // Another type's entity in a typed column: neither rewritten nor given an id.
                     summary.unresolved += 1;
@@ -1391,16 +1531,26 @@ pub fn run(
     out.flush()?;
 
     if cfg.collect_values {
-        run.values = collect(&cache);
+        let codes = code_counts
+            .iter()
+            .filter_map(|(k, &n)| code_cells.get(k).map(|o| (o, n)));
+        run.values = collect(
+            cache
+                .outcomes
+                .iter()
+                .zip(cache.counts.iter().copied())
+                .chain(codes),
+        );
     }
     run.summary = summary;
     Ok(run)
 }
 
 /// The distinct findings worth reporting, merged by value, most frequent first.
-fn collect(cache: &Cache) -> Vec<ValueReport> {
+/// The report's values: each distinct outcome with the number of cells it was used for.
+fn collect<'a>(outcomes: impl Iterator<Item = (&'a Outcome, u64)>) -> Vec<ValueReport> {
     let mut merged: HashMap<(String, Status), ValueReport> = HashMap::new();
-    for (o, &count) in cache.outcomes.iter().zip(&cache.counts) {
+    for (o, count) in outcomes {
         if count == 0 {
             continue;
         }
@@ -1602,5 +1752,35 @@ mod tests {
         write_field(b"say \"x\"", b',', &mut o);
         write_field(b"plain", b',', &mut o);
         assert_eq!(o, b"\"a,b\"\"say \"\"x\"\"\"plain");
+    }
+
+    #[test]
+    fn columns_of_codes() {
+        let cases: &[(&str, &[&str], bool)] = &[
+            ("iso2", &["de"], true),
+            ("Country", &["Germany"], true),
+            ("cc", &[], true),
+            (
+                "",
+                &["de", "fr", "it", "es", "pl", "cz", "at", "ch", "nl", "be"],
+                true,
+            ),
+            (
+                "",
+                &[
+                    "DEU", "FRA", "ITA", "ESP", "POL", "CZE", "AUT", "CHE", "NLD", "BEL", "276", "",
+                ],
+                true,
+            ),
+            ("dept", &["IT", "HR", "PR", "QA", "FI", "IT", "HR"], false),
+            ("", &["de", "fr"], false),
+            ("", &["de", "fr", "Germany", "Paris", "x"], false),
+            ("city", &["Paris", "CAN", "TUR", "Lyon"], false),
+            ("area code", &["212", "415", "Paris"], false),
+        ];
+        for (header, cells, want) in cases {
+            let got = code_column(header, cells.iter().map(|c| c.as_bytes()));
+            assert_eq!(got, *want, "{header:?} {cells:?}");
+        }
     }
 }

@@ -8,15 +8,15 @@ const PREFIXES: &[&str] = &[
     // English
     "federal democratic republic of",
     "democratic socialist republic of",
-    "people's democratic republic of",
+    "people democratic republic of", // a possessive's `'s` is not part of a name key
     "federal republic of",
     "islamic republic of",
     "socialist republic of",
-    "people's republic of",
+    "people republic of",
     "democratic republic of",
     "united republic of",
     "arab republic of",
-    "co-operative republic of",
+    "co operative republic of", // name keys split hyphenated words
     "plurinational state of",
     "bolivarian republic of",
     "republic of",
@@ -249,6 +249,17 @@ mod tests {
     use crate::tokens::name_key;
 
     #[test]
+    fn designators_are_written_as_name_keys() {
+        for p in PREFIXES {
+            let k = name_key(p);
+            assert!(
+                k == *p || p.ends_with('\''),
+                "{p:?} is not its name key {k:?}"
+            );
+        }
+    }
+
+    #[test]
     fn strips_designators() {
         assert_eq!(
             strip(&name_key("Republic of Zaire")).as_deref(),
@@ -265,6 +276,10 @@ mod tests {
         assert_eq!(
             strip(&name_key("République du Congo")).as_deref(),
             Some("congo")
+        );
+        assert_eq!(
+            strip(&name_key("Co-operative Republic of Guyana")).as_deref(),
+            Some("guyana")
         );
         assert_eq!(strip(&name_key("Republic")), None);
         assert_eq!(strip(&name_key("Republican Party")), None);

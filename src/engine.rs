@@ -29,6 +29,8 @@ pub enum MatchKind {
     Translit,
     /// Within a small edit distance.
     Fuzzy,
+    /// An ISO 3166-1 code (`DEU`, `276`, `ZR`): single values only, never in running text.
+    Code,
 }
 
 impl MatchKind {
@@ -38,6 +40,7 @@ impl MatchKind {
             MatchKind::Folded => "folded",
             MatchKind::Translit => "translit",
             MatchKind::Fuzzy => "fuzzy",
+            MatchKind::Code => "code",
         }
     }
 }
@@ -159,7 +162,7 @@ impl std::fmt::Display for Outcome {
 }
 
 impl Resolution {
-    fn none() -> Resolution {
+    pub(crate) fn none() -> Resolution {
         Resolution {
             entity: None,
             how: Outcome::None,
@@ -529,7 +532,7 @@ impl Normalizer {
         fallback_en.or(fallback_any).unwrap_or(id).to_string()
     }
 
-    fn candidate(&self, id: &str, kind: u8) -> Candidate {
+    pub(crate) fn candidate(&self, id: &str, kind: u8) -> Candidate {
         Candidate {
             canonical: self.canonical(id, &self.opts.lang),
             id: id.to_string(),
@@ -653,7 +656,7 @@ impl Normalizer {
         }
         let is_exact_name = infos.iter().any(|h| h.text == span && h.name == span);
         let score = match kind {
-            MatchKind::Exact => 1.0,
+            MatchKind::Exact | MatchKind::Code => 1.0,
             MatchKind::Folded => 0.97,
             MatchKind::Translit => 0.9,
             MatchKind::Fuzzy => {
@@ -831,6 +834,7 @@ impl Normalizer {
         } else {
             match kind {
                 MatchKind::Exact | MatchKind::Folded => Fix::Safe,
+                MatchKind::Code => Fix::Suggested,
                 // One word alone, written in Latin letters, may be another person's surname
                 // (Sayed is not Saied): only suggest; full names and places are safe.
                 MatchKind::Translit
@@ -862,7 +866,7 @@ impl Normalizer {
                 Note::Styling
             } else {
                 match kind {
-                    MatchKind::Exact | MatchKind::Folded => Note::Variant,
+                    MatchKind::Exact | MatchKind::Folded | MatchKind::Code => Note::Variant,
                     MatchKind::Translit => Note::Romanisation,
                     MatchKind::Fuzzy => Note::Misspelling,
                 }
@@ -1217,6 +1221,10 @@ impl Normalizer {
     /// Resolves one name, as `lookup` and CSV cells do.
     pub fn resolve(&self, input: &str) -> Resolution {
         let name = input.trim();
+        // Country codes and the styles of statistical tables (`DEU`, `Korea, Rep.`).
+        if let Some(r) = crate::country_styles::resolve(self, name) {
+            return r;
+        }
         let key = name_key(name);
         let r = self.resolve_key(name, key.clone());
         if r.how != Outcome::None {
@@ -1269,34 +1277,71 @@ impl Normalizer {
         r
     }
 
-    fn resolve_key(&self, name: &str, key: String) -> Resolution {
-        let mut name = name;
-        let mut key = key;
-        // "the Netherlands": the article is not part of the name unless a table says so.
+    /// Resolves `name` through the alias tables as written (folded), with no loose match:
+    /// for names rewritten by a rule, on which nothing fuzzy is built.
+    pub(crate) fn resolve_exact(&self, name: &str) -> Resolution {
+        let (name, key) = self.without_article(name, name_key(name));
+        if key.is_empty() {
+            return Resolution::none();
+        }
+        self.resolve_folded(name, &key)
+            .unwrap_or_else(Resolution::none)
+    }
+
+    /// The entities with an alias written exactly `name` in English, the output language or
+    /// no language.
+    pub(crate) fn named_exactly(&self, name: &str) -> Vec<Candidate> {
+        let mut hits = Vec::new();
+        self.hits(KeyMap::Fold, &name_key(name), &mut hits);
+        let mut out: Vec<Candidate> = Vec::new();
+        for h in hits {
+            let i = self.info(h);
+            if i.text == name
+                && (self.is_home(i.lang) || lang_has(i.lang, "en"))
+                && !out.iter().any(|c| c.id == i.id)
+            {
+                out.push(self.candidate(i.id, i.kind));
+            }
+        }
+        out
+    }
+
+    /// "the Netherlands": the article is not part of the name unless a table says so.
+    fn without_article<'a>(&self, name: &'a str, key: String) -> (&'a str, String) {
         if let Some(rest) = key.strip_prefix("the ") {
             if self
                 .indexes
                 .iter()
                 .all(|ix| ix.get(KeyMap::Fold, &key).is_none())
             {
-                name = name[3..].trim_start();
-                key = rest.to_string();
+                return (name[3..].trim_start(), rest.to_string());
             }
         }
+        (name, key)
+    }
+
+    /// The exact phase of [`Normalizer::resolve_key`]: the folded key in the alias tables.
+    fn resolve_folded(&self, name: &str, key: &str) -> Option<Resolution> {
+        let mut hits = Vec::new();
+        self.hits(KeyMap::Fold, key, &mut hits);
+        if hits.is_empty() {
+            return None;
+        }
+        let kind = if hits.iter().any(|h| self.info(*h).text == name) {
+            MatchKind::Exact
+        } else {
+            MatchKind::Folded
+        };
+        self.resolution(name, &hits, kind, 0)
+    }
+
+    fn resolve_key(&self, name: &str, key: String) -> Resolution {
+        let (name, key) = self.without_article(name, key);
         if key.is_empty() {
             return Resolution::none();
         }
-        let mut hits = Vec::new();
-        self.hits(KeyMap::Fold, &key, &mut hits);
-        if !hits.is_empty() {
-            let kind = if hits.iter().any(|h| self.info(*h).text == name) {
-                MatchKind::Exact
-            } else {
-                MatchKind::Folded
-            };
-            if let Some(r) = self.resolution(name, &hits, kind, 0) {
-                return r;
-            }
+        if let Some(r) = self.resolve_folded(name, &key) {
+            return r;
         }
         // Han, kana and Hangul romanise by sound, and homophones abound: exact forms only.
         if has_cjk(name) {

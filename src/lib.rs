@@ -6,6 +6,7 @@
 //! and [`apply`] rewrites text with the matches whose fix is to be applied.
 
 pub mod config;
+pub mod country_styles;
 pub mod csvfix;
 pub mod designators;
 pub mod dict;

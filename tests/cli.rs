@@ -909,3 +909,45 @@ fn short_lines_take_the_language_around_them() {
     // Alone, the same line is a romanisation of that person.
     assert_eq!(filter(&d, &[], "--Mao Tsé-Tung\n"), "--Mao Zedong\n");
 }
+
+#[test]
+fn codes_resolve_in_lookup_and_stay_in_running_text() {
+    let dir = scratch("codes");
+    let out = run_in(
+        &dir,
+        &[
+            "lookup",
+            "DEU",
+            "276",
+            "ZR",
+            "deu",
+            "Korea, Rep.",
+            "U.K.",
+            "Korea",
+            "C.I.A.",
+            "S.A.",
+        ],
+        b"",
+    );
+    let rows = lookup_rows(&out);
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[2].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("DE", "code"),
+            ("DE", "code"),
+            ("CD", "code"),
+            ("", "none"),
+            ("KR", "folded"),
+            ("GB", "folded"),
+            ("KP|KR", "ambiguous"),
+            ("cia", "folded"),
+            ("", "none")
+        ]
+    );
+    let text = "Codes DEU, CAN and TUR, and 276, stay in prose; so does Korea, Rep.\n";
+    assert_eq!(filter(&dir, &[], text), text);
+}

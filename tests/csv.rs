@@ -1083,3 +1083,53 @@ fn another_towns_own_name_stays_in_a_column_of_own_names() {
         "place,id\nLondon,2643743\nMoscow,524901\nBeijing,1816670\nWarsaw,756135\n"
     );
 }
+
+#[test]
+fn codes_are_read_only_in_columns_of_countries_or_codes() {
+    let dir = scratch("codes");
+    let input = "city,iso2,dept\nParis,de,IT\nLyon,fr,HR\nCAN,it,PR\nBerlin,276,QA\nTUR,gb,FI\n";
+    let out = run(
+        &dir,
+        &[
+            "csv", "--column", "city", "--column", "iso2", "--column", "dept",
+        ],
+        input.as_bytes(),
+    )
+    .ok();
+    assert_eq!(
+        out.text(),
+        "city,iso2,dept\nParis,Germany,IT\nLyon,France,HR\nCAN,Italy,PR\nBerlin,Germany,QA\nTUR,United Kingdom,FI\n"
+    );
+    // The report says what the data got.
+    run(
+        &dir,
+        &[
+            "csv",
+            "--column",
+            "iso2",
+            "--report",
+            "report.tsv",
+            "-o",
+            "out.csv",
+        ],
+        input.as_bytes(),
+    )
+    .ok();
+    let rows = tsv(&dir, "report.tsv");
+    let de = report_row(&rows, "de");
+    assert_eq!(
+        (
+            de["status"].as_str(),
+            de["id"].as_str(),
+            de["match"].as_str()
+        ),
+        ("fixed", "DE", "code")
+    );
+    // A column of countries reads its codes too.
+    let input = "country\nGermany\nFrance\nDEU\nItaly\nTUR\n";
+    let out = run(&dir, &["csv", "--column", "country"], input.as_bytes()).ok();
+    assert_eq!(
+        out.text(),
+        "country\nGermany\nFrance\nGermany\nItaly\nTurkey\n"
+    );
+}

@@ -238,3 +238,98 @@ fn clean_text_is_byte_identical() {
         panic!("clean text changed");
     }
 }
+
+/// Gates of the country styles of data (issue 10): recall and precision per style.
+const STYLE_RECALL: f64 = 0.95;
+const STYLE_PRECISION: f64 = 0.995;
+
+#[test]
+fn country_styles_of_data_resolve() {
+    let set = std::fs::read_to_string("tests/eval/country-styles.tsv").unwrap();
+    let rows: Vec<Vec<&str>> = set
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("value\t") && !l.is_empty())
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert!(rows.iter().all(|r| r.len() == 3), "rows of three columns");
+    assert!(
+        rows.len() >= 500,
+        "country styles set has {} rows",
+        rows.len()
+    );
+    let input: String = rows.iter().map(|r| format!("{}\n", r[0])).collect();
+    let out = String::from_utf8(run(&["lookup", "--format", "json"], input.as_bytes())).unwrap();
+    let answers: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("lookup JSON line"))
+        .collect();
+    assert_eq!(answers.len(), rows.len());
+    let mut by: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut all = Tally::default();
+    let mut misses = Vec::new();
+    for (r, a) in rows.iter().zip(&answers) {
+        let (value, expected, style) = (r[0], r[1], r[2]);
+        let how = a["match"].as_str().unwrap_or("");
+        let id = a["id"].as_str().unwrap_or("");
+        let is_country = a["type"].as_str() == Some("country");
+        // Correct: the expected entity; `ambiguous` said so; `-` not answered with a country.
+        // Wrong: another entity (or, for `-`, any country; for `ambiguous`, any one entity).
+        let (ok, wrong) = match expected {
+            "ambiguous" => (how == "ambiguous", how != "ambiguous" && how != "none"),
+            "-" => (!is_country, is_country),
+            _ => (
+                how != "ambiguous" && id == expected,
+                how != "ambiguous" && how != "none" && id != expected,
+            ),
+        };
+        for t in [by.entry(style).or_default(), &mut all] {
+            t.total += 1;
+            t.correct += ok as usize;
+            t.wrong += wrong as usize;
+        }
+        if !ok {
+            misses.push(format!(
+                "[{style}] {value}\texpected {expected}\tgot {how} {id} {}",
+                a["canonical"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    println!(
+        "{:<22} {:>6} {:>9} {:>7}",
+        "country style", "values", "precision", "recall"
+    );
+    for (k, t) in &by {
+        println!(
+            "{:<22} {:>6} {:>9.4} {:>7.4}",
+            k,
+            t.total,
+            t.precision(),
+            t.recall()
+        );
+    }
+    println!(
+        "{:<22} {:>6} {:>9.4} {:>7.4}",
+        "all styles",
+        all.total,
+        all.precision(),
+        all.recall()
+    );
+    for m in &misses {
+        println!("miss: {m}");
+    }
+    let mut failed = Vec::new();
+    for (k, t) in by
+        .iter()
+        .map(|(k, t)| (*k, t))
+        .chain([("all styles", &all)])
+    {
+        if t.recall() < STYLE_RECALL || t.precision() < STYLE_PRECISION {
+            failed.push(format!(
+                "{k}: precision {:.4}, recall {:.4}",
+                t.precision(),
+                t.recall()
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "below the gates: {failed:?}");
+}

@@ -34,10 +34,9 @@ use similar::{Algorithm, DiffOp, DiffTag};
 const CSV_WRONG_PER_10K: f64 = 0.5;
 /// Gates of the prose part: wrong rewrites by the default filter and by `--lang en` on the
 /// English part. The target is 0 (issue 8); until it is met the gates are the counts last
-/// measured (2026-12-04: 2 and 0; 2026-12-03: 9 and 3; 300 and 16,410 before the open-world
-/// rules). The two left are `Janukowycz` (the Polish form in an English line of a Polish
-/// fortune file) and `Plakistan` (a pun).
-const PROSE_WRONG_MAX: [(&str, usize); 2] = [("filter", 2), ("lang-en", 0)];
+/// measured (2026-12-04: 1 and 0; 2026-12-03: 9 and 3; 300 and 16,410 before the open-world
+/// rules). The one left is `Plakistan` (a pun on `.pl`, read as a misspelling).
+const PROSE_WRONG_MAX: [(&str, usize); 2] = [("filter", 1), ("lang-en", 0)];
 /// Gate of the lookup part: share of unknown names answered with an entity.
 const LOOKUP_WRONG_SHARE: f64 = 0.005;
 /// How many items of each list of errors are printed.
