@@ -46,21 +46,21 @@ struct Paragraph {
 impl Paragraph {
     /// The language of the paragraph (text between blank lines) holding byte `at`, from its
     /// first lower-case words.
-    fn language(&mut self, text: &str, at: usize) -> Option<Lang> {
+    fn language(&mut self, text: &str, at: usize, sc: &mut Scanner) -> Option<Lang> {
         if self.known && (self.start..=self.end).contains(&at) {
             return self.lang;
         }
         let start = text[..at].rfind("\n\n").map_or(0, |p| p + 2);
         let end = text[at..].find("\n\n").map_or(text.len(), |p| at + p);
         let mut guess = lexicon::LangGuess::default();
-        score_words(&text[start..end], &mut guess);
+        score_words(&text[start..end], &mut guess, sc);
         if guess.language().is_none() && !guess.settled() {
             // Too few words to tell (a heading, a signature, `--Mao Tsé-Tung` under a
             // quotation): the text around it says which language it stands in.
             let before = floor_char_boundary(text, start.saturating_sub(CONTEXT_BYTES));
-            score_words(&text[before..start], &mut guess);
+            score_words(&text[before..start], &mut guess, sc);
             let after = floor_char_boundary(text, (end + CONTEXT_BYTES).min(text.len()));
-            score_words(&text[end..after], &mut guess);
+            score_words(&text[end..after], &mut guess, sc);
         }
         *self = Paragraph {
             start,
@@ -78,7 +78,7 @@ const CONTEXT_BYTES: usize = 2048;
 /// Adds the words of `slice` to `guess` until it is settled: lower-case words, and
 /// capitalised ones the word lists hold (German nouns, `Der Staatschef traf Jelzin`), but not
 /// words in capitals.
-fn score_words(slice: &str, guess: &mut lexicon::LangGuess) {
+fn score_words(slice: &str, guess: &mut lexicon::LangGuess, sc: &mut Scanner) {
     let mut key = String::new();
     let mut tokens = Tokens::new(slice);
     let mut batch = Vec::new();
@@ -91,7 +91,7 @@ fn score_words(slice: &str, guess: &mut lexicon::LangGuess) {
             if lower || (first.is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)) {
                 key.clear();
                 fold_into(word, &mut key);
-                let e = lexicon::lookup(&key);
+                let e = cached(&mut sc.lexicon, &key, || lexicon::lookup(&key));
                 // A capitalised name says nothing of the language around it (`Qasim` is in
                 // one list only).
                 if lower || !(e.is_person_name() || e.is_place() || e.is_place_alternate()) {
@@ -280,7 +280,7 @@ impl Normalizer {
         if m.fix == Fix::Ambiguous {
             // Words of the paragraph's language that also name several places (`la esperanza`,
             // `Co to`, `Las flores`): the words, not a name to choose.
-            let lang = para.language(text, m.start);
+            let lang = para.language(text, m.start, sc);
             let mut key = String::new();
             let words_of_language = words[i..i + n].iter().all(|&w| {
                 fold_word(text, w, &mut key);
@@ -306,7 +306,7 @@ impl Normalizer {
         if evidence::clashes_with_next(rep, &text[m.end..]) {
             return Settled::Drop;
         }
-        let lang = para.language(text, m.start);
+        let lang = para.language(text, m.start, sc);
         let out_lang = Lang::from_code(&self.opts.lang);
         if let Some(l) = lang {
             if Some(l) == out_lang && m.note == crate::engine::Note::OtherLanguage {
@@ -386,15 +386,17 @@ impl Normalizer {
                     continue;
                 };
                 let whole = &text[start..end];
-                let r = self.resolve(whole);
-                let same = r.entity.as_ref().map(|e| &e.id) == Some(&m.candidates[0].id);
+                let r = cached(&mut sc.people, whole, || {
+                    self.resolve(whole).entity.map(|e| (e.id, e.canonical))
+                });
+                let same = r.as_ref().map(|(id, _)| id) == Some(&m.candidates[0].id);
                 if !same && k == 0 && n == 1 && !text[start..m.start].contains(['\'', '’']) {
                     // Someone else's given name before the surname (`Aram Khachaturian` is
                     // not Vahagn Khachaturyan): another person of that name.
                     return Settled::Drop;
                 }
                 if same {
-                    let canonical = r.entity.map(|e| e.canonical).unwrap_or_default();
+                    let canonical = r.map(|(_, c)| c).unwrap_or_default();
                     let replacement = crate::engine::keep_case(whole, &canonical);
                     if replacement != whole
                         && !evidence::clashes_with_next(&replacement, &text[end..])

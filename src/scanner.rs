@@ -152,6 +152,11 @@ pub struct Scanner {
     /// Decisions of multi-word spans, exact and by skeleton.
     pub(crate) spans: WordTable<Single>,
     pub(crate) translit: WordTable<Single>,
+    /// What the open-world lexicon knows of folded words, for the paragraphs' languages.
+    pub(crate) lexicon: WordTable<crate::lexicon::Entry>,
+    /// Whole-name resolutions of a person's name and the word next to it (`settle`): the
+    /// entity's id and canonical name.
+    pub(crate) people: WordTable<Option<(String, String)>>,
     /// The memoised variant result of the word the exact phase looked at last.
     pub(crate) variant_hint: Option<Code>,
     pub(crate) buf: String,
