@@ -500,33 +500,38 @@ impl Normalizer {
         })
     }
 
+    /// The name rows of entity `id`, in every index that holds it.
+    fn entity_rows<'s>(
+        &'s self,
+        id: &'s str,
+    ) -> impl Iterator<Item = crate::index::RowRec<'s>> + 's {
+        self.indexes.iter().flat_map(move |ix| {
+            let rows = ix.entity_by_id(id).map(|e| {
+                let rec = ix.entity(e);
+                rec.first_row..rec.first_row + rec.rows
+            });
+            rows.into_iter().flatten().map(move |r| ix.row(r))
+        })
+    }
+
     /// The canonical name of an entity in `lang` (fallback English, then its first name).
     pub fn canonical(&self, id: &str, lang: &str) -> String {
         let mut fallback_en: Option<&str> = None;
         let mut fallback_any: Option<&str> = None;
-        for ix in &self.indexes {
-            let Some(e) = ix.entity_by_id(id) else {
+        for row in self.entity_rows(id) {
+            if row.name.is_empty() {
                 continue;
-            };
-            let rec = ix.entity(e);
-            for r in rec.first_row..rec.first_row + rec.rows {
-                let row = ix.row(r);
-                if row.name.is_empty() {
-                    continue;
-                }
-                let primary = row.flags & (flag::ALT | flag::FORMER | flag::NEVER) == 0;
-                if primary && lang_has(row.lang, lang) {
-                    return row.name.to_string();
-                }
-                if primary
-                    && fallback_en.is_none()
-                    && (lang_has(row.lang, "en") || row.lang.is_empty())
-                {
-                    fallback_en = Some(row.name);
-                }
-                if fallback_any.is_none() && row.flags & flag::FORMER == 0 {
-                    fallback_any = Some(row.name);
-                }
+            }
+            let primary = row.flags & (flag::ALT | flag::FORMER | flag::NEVER) == 0;
+            if primary && lang_has(row.lang, lang) {
+                return row.name.to_string();
+            }
+            if primary && fallback_en.is_none() && (lang_has(row.lang, "en") || row.lang.is_empty())
+            {
+                fallback_en = Some(row.name);
+            }
+            if fallback_any.is_none() && row.flags & flag::FORMER == 0 {
+                fallback_any = Some(row.name);
             }
         }
         fallback_en.or(fallback_any).unwrap_or(id).to_string()
@@ -1043,21 +1048,13 @@ impl Normalizer {
     pub(crate) fn named_otherwise_in(&self, id: &str, lang: &str, name: &str) -> bool {
         let key = name_key(name);
         let mut named = false;
-        for ix in &self.indexes {
-            let Some(e) = ix.entity_by_id(id) else {
-                continue;
-            };
-            let rec = ix.entity(e);
-            for r in rec.first_row..rec.first_row + rec.rows {
-                let row = ix.row(r);
-                if row.flags & (flag::ALT | flag::FORMER | flag::NEVER) == 0
-                    && lang_has(row.lang, lang)
-                {
-                    if name_key(row.name) == key {
-                        return false;
-                    }
-                    named = true;
+        for row in self.entity_rows(id) {
+            if row.flags & (flag::ALT | flag::FORMER | flag::NEVER) == 0 && lang_has(row.lang, lang)
+            {
+                if name_key(row.name) == key {
+                    return false;
                 }
+                named = true;
             }
         }
         named
@@ -1090,15 +1087,8 @@ impl Normalizer {
             return false;
         }
         let mut parts: Vec<String> = Vec::new();
-        for ix in &self.indexes {
-            let Some(e) = ix.entity_by_id(first.id) else {
-                continue;
-            };
-            let rec = ix.entity(e);
-            for r in rec.first_row..rec.first_row + rec.rows {
-                let name = ix.row(r).name;
-                parts.extend(name_key(name).split(' ').map(str::to_string));
-            }
+        for row in self.entity_rows(first.id) {
+            parts.extend(name_key(row.name).split(' ').map(str::to_string));
         }
         key.split(' ').all(|w| parts.iter().any(|p| p == w))
     }
