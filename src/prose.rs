@@ -127,6 +127,27 @@ pub fn find_bytes(nz: &Normalizer, sc: &mut Scanner, bytes: &[u8], syntax: Synta
     if let Ok(s) = std::str::from_utf8(bytes) {
         return find(nz, sc, s, syntax);
     }
+    let (text, bad) = replace_invalid(bytes);
+    let mut matches = find(nz, sc, &text, syntax);
+    matches.retain(|m| {
+        let i = bad.partition_point(|r| r.end <= m.start);
+        bad.get(i).is_none_or(|r| r.start >= m.end)
+    });
+    matches
+}
+
+/// `bytes` as text of the same length: each invalid UTF-8 sequence (also one cut short at the
+/// end) replaced by cut bytes, as [`find_bytes`] reads it.
+fn lossless(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => std::borrow::Cow::Owned(replace_invalid(bytes).0),
+    }
+}
+
+/// `bytes` with each invalid UTF-8 sequence replaced by as many cut bytes, and where those
+/// sequences were.
+fn replace_invalid(bytes: &[u8]) -> (String, Vec<Range<usize>>) {
     let mut text = Vec::with_capacity(bytes.len());
     let mut bad: Vec<Range<usize>> = Vec::new();
     let mut rest = bytes;
@@ -148,38 +169,7 @@ pub fn find_bytes(nz: &Normalizer, sc: &mut Scanner, bytes: &[u8], syntax: Synta
         }
     }
     let text = String::from_utf8(text).expect("invalid sequences replaced by ASCII");
-    let mut matches = find(nz, sc, &text, syntax);
-    matches.retain(|m| {
-        let i = bad.partition_point(|r| r.end <= m.start);
-        bad.get(i).is_none_or(|r| r.start >= m.end)
-    });
-    matches
-}
-
-/// `bytes` as text of the same length: each invalid UTF-8 sequence (also one cut short at the
-/// end) replaced by cut bytes, as [`find_bytes`] reads it.
-fn lossless(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut text = Vec::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        match std::str::from_utf8(rest) {
-            Ok(_) => {
-                text.extend_from_slice(rest);
-                break;
-            }
-            Err(e) => {
-                let good = e.valid_up_to();
-                let n = e.error_len().unwrap_or(rest.len() - good);
-                text.extend_from_slice(&rest[..good]);
-                text.resize(text.len() + n, CUT);
-                rest = &rest[good + n..];
-            }
-        }
-    }
-    std::borrow::Cow::Owned(String::from_utf8(text).expect("invalid sequences replaced by ASCII"))
+    (text, bad)
 }
 
 /// A place to cut Markdown `bytes` (the start of a document or of a part cut the same way) into
