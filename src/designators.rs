@@ -163,9 +163,17 @@ const TITLES: &[&str] = &[
 
 /// Whether the folded word is a title or honorific written before a name (`mr`, `président`).
 pub fn is_title(folded: &str) -> bool {
-    TITLES
+    static FOLDED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    FOLDED
+        .get_or_init(|| {
+            TITLES
+                .iter()
+                .filter(|t| !t.contains(' '))
+                .map(|t| crate::fold::fold(t))
+                .collect()
+        })
         .iter()
-        .any(|t| !t.contains(' ') && crate::fold::fold(t) == folded)
+        .any(|t| t == folded)
 }
 
 /// Particles that stand between the parts of a person's name (`Frans van der Zande`,

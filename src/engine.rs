@@ -514,6 +514,18 @@ impl Normalizer {
         })
     }
 
+    /// The words of every alias of entity `id`, in every index (see
+    /// [`evidence::could_be_name_part`]).
+    pub(crate) fn name_parts(&self, id: &str) -> std::sync::Arc<[crate::evidence::NamePart]> {
+        let mut names = Vec::new();
+        for ix in &self.indexes {
+            if let Some(e) = ix.entity_by_id(id) {
+                names.extend(ix.entity_aliases(e).map(|a| a.text));
+            }
+        }
+        crate::evidence::name_parts(names).into()
+    }
+
     /// The canonical name of an entity in `lang` (fallback English, then its first name).
     pub fn canonical(&self, id: &str, lang: &str) -> String {
         let mut fallback_en: Option<&str> = None;

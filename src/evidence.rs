@@ -415,6 +415,75 @@ pub fn keeps_plain_words(span: &str, replacement: &str) -> bool {
     })
 }
 
+/// One word of an entity's names: folded, its length in characters, and its skeleton.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamePart {
+    fold: Box<str>,
+    chars: usize,
+    skel: Box<str>,
+}
+
+/// The distinct words of `names` (an entity's aliases) as [`NamePart`]s.
+pub fn name_parts<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<NamePart> {
+    let mut out: Vec<NamePart> = Vec::new();
+    for name in names {
+        for word in crate::tokens::name_key(name).split(' ') {
+            if word.is_empty() || out.iter().any(|p| &*p.fold == word) {
+                continue;
+            }
+            out.push(NamePart {
+                fold: word.into(),
+                chars: word.chars().count(),
+                skel: crate::translit::key_skeleton(word).into(),
+            });
+        }
+    }
+    out
+}
+
+/// Whether `word` (one word of text) could be, with a name of the entity whose words are
+/// `parts` beside it, another form of that same name: within two edits of one of its words
+/// (no whole-name match allows more), its skeleton within one edit of one's skeleton or equal
+/// to it read the German, Polish or French way, or an initial of one. A word that is none of
+/// these makes no longer form of the name, and the whole-name resolution is not tried.
+pub fn could_be_name_part(word: &str, parts: &[NamePart]) -> bool {
+    let key = crate::tokens::name_key(word);
+    let Some(first) = key.chars().next() else {
+        return false;
+    };
+    let chars: Vec<char> = key.chars().collect();
+    let near = |p: &NamePart| {
+        if chars.len() == 1 && p.fold.starts_with(first) {
+            return true;
+        }
+        if p.chars.abs_diff(chars.len()) > 2 {
+            return false;
+        }
+        if key.is_ascii() && p.fold.is_ascii() {
+            edit_distance(key.as_bytes(), p.fold.as_bytes(), |_, _| 1) <= 2
+        } else {
+            let other: Vec<char> = p.fold.chars().collect();
+            edit_distance(&chars, &other, |_, _| 1) <= 2
+        }
+    };
+    if parts.iter().any(near) {
+        return true;
+    }
+    let skel = crate::translit::key_skeleton(&key);
+    let near_skeleton = |p: &NamePart| {
+        p.skel.len().abs_diff(skel.len()) <= 1
+            && edit_distance(skel.as_bytes(), p.skel.as_bytes(), |_, _| 1) <= 1
+    };
+    if !skel.is_empty() && parts.iter().any(near_skeleton) {
+        return true;
+    }
+    let readings = crate::translit::reading_skeletons(word, &skel);
+    !readings.is_empty()
+        && parts
+            .iter()
+            .any(|p| readings.iter().any(|r| **r == *p.skel))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -589,6 +658,39 @@ mod tests {
         ] {
             assert_eq!(clashes_with_next(rep, after), want, "{rep}|{after}");
         }
+    }
+
+    #[test]
+    fn words_that_could_be_part_of_a_name() {
+        let parts = name_parts([
+            "Boris Yeltsin",
+            "Boris Nikolayevich Yeltsin",
+            "Борис Ельцин",
+        ]);
+        // Distinct words only, each once.
+        let folds: Vec<&str> = parts.iter().map(|p| &*p.fold).collect();
+        assert_eq!(folds.len(), 5, "{folds:?}");
+        assert!(
+            folds.contains(&"boris") && folds.contains(&"yeltsin"),
+            "{folds:?}"
+        );
+        for (word, want) in [
+            ("Borisa", true),         // an inflection: two edits
+            ("Yelzin", true),         // one edit
+            ("B.", true),             // an initial
+            ("N", true),              // an initial
+            ("Jelzin", true),         // the German reading of the skeleton
+            ("Nikolajewitsch", true), // the German spelling of the patronymic
+            ("Ельцина", true),        // Cyrillic, inflected
+            ("said", false),          // a word of the sentence
+            ("Moscow", false),        // another name
+            ("Kremlin", false),
+            ("M.", false), // an initial of none of its words
+            ("", false),
+        ] {
+            assert_eq!(could_be_name_part(word, &parts), want, "{word}");
+        }
+        assert!(!could_be_name_part("Boris", &[]));
     }
 
     #[test]

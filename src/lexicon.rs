@@ -247,7 +247,59 @@ pub fn verify() -> Result<(), LexiconError> {
 }
 
 /// What the open world knows of a folded key (a word, or words joined by one space).
+/// Short keys are memoised per thread: the rules ask about the same word many times.
 pub fn lookup(key: &str) -> Entry {
+    if key.len() > RECENT_KEY {
+        return lookup_maps(key);
+    }
+    let h = crate::index::layout::word_hash(key.as_bytes());
+    let slot = (h as usize) & (RECENT_SLOTS - 1);
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        let r = &mut recent[slot];
+        if r.len as usize == key.len() && r.hash == h && &r.key[..key.len()] == key.as_bytes() {
+            return r.entry;
+        }
+        let entry = lookup_maps(key);
+        r.hash = h;
+        r.len = key.len() as u8;
+        r.key[..key.len()].copy_from_slice(key.as_bytes());
+        r.entry = entry;
+        entry
+    })
+}
+
+/// Keys longer than this (bytes) are not memoised.
+const RECENT_KEY: usize = 30;
+/// Slots of the per-thread memo (a power of two).
+const RECENT_SLOTS: usize = 4096;
+
+/// One slot of the per-thread memo of [`lookup`].
+#[derive(Clone, Copy)]
+struct Recent {
+    hash: u64,
+    /// Length of the key in bytes; `u8::MAX` in an empty slot (no key is that long).
+    len: u8,
+    key: [u8; RECENT_KEY],
+    entry: Entry,
+}
+
+thread_local! {
+    static RECENT: std::cell::RefCell<Box<[Recent]>> = std::cell::RefCell::new(
+        vec![
+            Recent {
+                hash: 0,
+                len: u8::MAX,
+                key: [0; RECENT_KEY],
+                entry: Entry(0),
+            };
+            RECENT_SLOTS
+        ]
+        .into_boxed_slice(),
+    );
+}
+
+fn lookup_maps(key: &str) -> Entry {
     let m = maps();
     let mut bits = 0;
     if !key.contains(' ') {
@@ -423,7 +475,29 @@ impl LangGuess {
 
     /// Whether enough words were seen to settle the guess.
     pub fn settled(&self) -> bool {
-        self.words >= GUESS_WORDS
+        if self.words >= GUESS_WORDS {
+            return true;
+        }
+        // A clear lead early on: the rest of the paragraph would not overturn it.
+        if self.words < GUESS_WORDS / 3 {
+            return false;
+        }
+        let (best, second) = self.top_two();
+        best >= 24 && best >= 3 * second
+    }
+
+    /// The best score and the second best.
+    fn top_two(&self) -> (u32, u32) {
+        let (mut best, mut second) = (0, 0);
+        for &s in &self.scores {
+            if s > best {
+                second = best;
+                best = s;
+            } else if s > second {
+                second = s;
+            }
+        }
+        (best, second)
     }
 
     /// The language, when the words point clearly to one: the best score leads the second by
@@ -496,6 +570,47 @@ mod tests {
         assert!(any_within("muncei", 1, |k, e| k == "muncie" && e.is_real_name()));
         assert!(!any_within("housr", 1, |k, _| k == "house" || k == "hours"));
         assert!(!any_within("kazakhastan", 1, |k, _| k != "kazakhstan"));
+    }
+
+    /// When a lead settles the guess early, the early answer is the one the full count of
+    /// words gives; a paragraph of two languages keeps counting.
+    #[test]
+    fn settles_early_only_on_the_final_answer() {
+        let count = |text: &str| {
+            let mut g = LangGuess::default();
+            let mut early = None;
+            for w in text.split_whitespace() {
+                g.add(lookup(&fold(w)));
+                if early.is_none() && g.settled() {
+                    early = Some((g.words, g.language()));
+                }
+            }
+            (early, g.language())
+        };
+        let paragraphs = [
+            "the talks were held in the capital and the minister said that they would go on \
+             after the summer when the new government has taken office and the budget for the \
+             coming year is known to all of the parties",
+            "die gespräche wurden in der hauptstadt geführt und der minister sagte dass sie nach \
+             dem sommer weitergehen würden wenn die neue regierung ihr amt angetreten hat und \
+             der haushalt für das kommende jahr allen parteien bekannt ist",
+            "les négociations ont eu lieu dans la capitale et le ministre a dit qu'elles \
+             reprendraient après l'été quand le nouveau gouvernement aura pris ses fonctions et \
+             que le budget de l'année prochaine sera connu de tous les partis",
+        ];
+        for text in paragraphs {
+            let (early, full) = count(text);
+            assert!(full.is_some(), "{text}");
+            if let Some((words, lang)) = early {
+                assert!(words <= GUESS_WORDS, "{words}");
+                assert_eq!(lang, full, "{text}");
+            }
+        }
+        // Half English, half German: neither leads three to one after a third of the words.
+        let mixed = "the talks were held in the capital die gespräche wurden in der hauptstadt \
+                     and the minister said und der minister sagte dass sie weitergehen";
+        assert_eq!(count(mixed).0, None);
+        assert!(!LangGuess::default().settled());
     }
 
     #[test]

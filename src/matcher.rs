@@ -79,19 +79,16 @@ const CONTEXT_BYTES: usize = 2048;
 /// capitalised ones the word lists hold (German nouns, `Der Staatschef traf Jelzin`), but not
 /// words in capitals.
 fn score_words(slice: &str, guess: &mut lexicon::LangGuess, sc: &mut Scanner) {
-    let mut key = String::new();
     let mut tokens = Tokens::new(slice);
     let mut batch = Vec::new();
-    while !guess.settled() && (tokens.fill(&mut batch, 64) || !batch.is_empty()) {
+    while !guess.settled() && (tokens.fill(&mut batch, 16) || !batch.is_empty()) {
         for w in batch.drain(..) {
             let word = &slice[w.start..w.end];
             let mut chars = word.chars();
             let first = chars.next();
             let lower = first.is_some_and(char::is_lowercase);
             if lower || (first.is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)) {
-                key.clear();
-                fold_into(word, &mut key);
-                let e = cached(&mut sc.lexicon, &key, || lexicon::lookup(&key));
+                let e = sc.lexicon(slice, w);
                 // A capitalised name says nothing of the language around it (`Qasim` is in
                 // one list only).
                 if lower || !(e.is_person_name() || e.is_place() || e.is_place_alternate()) {
@@ -386,8 +383,17 @@ impl Normalizer {
                     continue;
                 };
                 let whole = &text[start..end];
-                let r = cached(&mut sc.people, whole, || {
-                    self.resolve(whole).entity.map(|e| (e.id, e.canonical))
+                let neighbour = if k == 0 { words[i - 1] } else { words[i + n] };
+                let neighbour = &text[neighbour.start..neighbour.end];
+                let id = &m.candidates[0].id;
+                let parts = cached(&mut sc.parts, id, || self.name_parts(id));
+                // Most words beside a name are no part of it: the whole-name resolution (a
+                // fuzzy walk of every table) is only tried for one that may be.
+                let memo_key = format!("{id}\u{1}{whole}");
+                let r = cached(&mut sc.people, &memo_key, || {
+                    evidence::could_be_name_part(neighbour, &parts)
+                        .then(|| self.resolve(whole).entity.map(|e| (e.id, e.canonical)))
+                        .flatten()
                 });
                 let same = r.as_ref().map(|(id, _)| id) == Some(&m.candidates[0].id);
                 if !same && k == 0 && n == 1 && !text[start..m.start].contains(['\'', '’']) {

@@ -80,7 +80,13 @@ pub(crate) struct Cold {
     pub(crate) known: u8,
     /// Index plus one of the word's [`Facts`] in the scanner's list; zero until needed.
     pub(crate) facts: u32,
+    /// What the open-world lexicon knows of the folded word, with [`LOOKED_UP`] set; zero
+    /// until looked up.
+    pub(crate) lexicon: u64,
 }
+
+/// The bit of [`Cold::lexicon`] that says the word was looked up (no lexicon bit uses it).
+const LOOKED_UP: u64 = 1 << 63;
 
 /// What the variant phase knows of a word alone, whatever its neighbours.
 #[derive(Clone, Copy)]
@@ -152,11 +158,11 @@ pub struct Scanner {
     /// Decisions of multi-word spans, exact and by skeleton.
     pub(crate) spans: WordTable<Single>,
     pub(crate) translit: WordTable<Single>,
-    /// What the open-world lexicon knows of folded words, for the paragraphs' languages.
-    pub(crate) lexicon: WordTable<crate::lexicon::Entry>,
-    /// Whole-name resolutions of a person's name and the word next to it (`settle`): the
-    /// entity's id and canonical name.
+    /// Whole-name resolutions of a person's name and the word next to it (`settle`), keyed
+    /// by the person's id and the words: the entity's id and canonical name.
     pub(crate) people: WordTable<Option<(String, String)>>,
+    /// The words of a person's names, by entity id (`settle`).
+    pub(crate) parts: WordTable<std::sync::Arc<[crate::evidence::NamePart]>>,
     /// The memoised variant result of the word the exact phase looked at last.
     pub(crate) variant_hint: Option<Code>,
     pub(crate) buf: String,
@@ -195,6 +201,21 @@ impl Scanner {
             self.cold.resize(self.exact.len(), Cold::default());
         }
         e
+    }
+
+    /// What the open-world lexicon knows of word `w` (folded), memoised with the word.
+    pub(crate) fn lexicon(&mut self, text: &str, w: Word) -> crate::lexicon::Entry {
+        let e = self.entry(text, w);
+        let bits = self.cold[e].lexicon;
+        if bits & LOOKED_UP != 0 {
+            return crate::lexicon::Entry(bits & !LOOKED_UP);
+        }
+        self.buf.clear();
+        crate::fold::fold_into(&text[w.start..w.end], &mut self.buf);
+        let entry = crate::lexicon::lookup(&self.buf);
+        debug_assert_eq!(entry.0 & LOOKED_UP, 0);
+        self.cold[e].lexicon = entry.0 | LOOKED_UP;
+        entry
     }
 
     /// Memoises `code` as the variant phase's one-word result for word `w`.

@@ -283,6 +283,18 @@ impl Index {
         }
     }
 
+    /// The aliases of entity `e` (aliases are stored in row order, so those of one entity's
+    /// rows lie together).
+    pub fn entity_aliases(&self, e: u32) -> impl Iterator<Item = AliasRec<'_>> + '_ {
+        let rec = self.entity(e);
+        let (first, end) = (rec.first_row, rec.first_row + rec.rows);
+        let n = self.alias_count() as u32;
+        let start = partition_point(n, |a| self.alias(a).row < first);
+        (start..n)
+            .map(move |a| self.alias(a))
+            .take_while(move |a| a.row < end)
+    }
+
     /// The entity number of an id.
     pub fn entity_by_id(&self, id: &str) -> Option<u32> {
         self.ids
@@ -621,6 +633,20 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The first of `0..n` for which `before` is false (`before` is true, then false).
+fn partition_point(n: u32, before: impl Fn(u32) -> bool) -> u32 {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -702,6 +728,25 @@ mod tests {
                 let _ = ix.may_start(12345, true);
             }
         }
+    }
+
+    /// The aliases found for an entity by binary search are exactly those a scan of every
+    /// alias finds through its row, for every entity of the default tables.
+    #[test]
+    fn entity_aliases_agree_with_a_scan() {
+        let ix = crate::load::default_index();
+        let mut by_scan: Vec<Vec<u32>> = vec![Vec::new(); ix.entity_count()];
+        for a in 0..ix.alias_count() as u32 {
+            by_scan[ix.row(ix.alias(a).row).entity as usize].push(a);
+        }
+        for (e, want) in by_scan.iter().enumerate() {
+            let got: Vec<&str> = ix.entity_aliases(e as u32).map(|a| a.text).collect();
+            let want: Vec<&str> = want.iter().map(|&a| ix.alias(a).text).collect();
+            assert_eq!(got, want, "entity {}", ix.entity(e as u32).id);
+        }
+        assert_eq!(partition_point(0, |_| true), 0);
+        assert_eq!(partition_point(10, |i| i < 4), 4);
+        assert_eq!(partition_point(10, |_| true), 10);
     }
 
     /// The deletion map and the edit-distance walk find the same English targets one edit
