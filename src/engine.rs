@@ -1041,7 +1041,9 @@ impl Normalizer {
                 // (`William Ruiz` is not William Ruto).
                 let person = type_code_of("person");
                 infos.retain(|h| {
-                    h.kind != person || !evidence::differs_by_a_name(key, &name_key(h.text))
+                    h.kind != person
+                        || !(evidence::differs_by_a_name(key, &name_key(h.text))
+                            || evidence::another_given_name(key, &self.name_parts(h.id)))
                 });
             }
             if ctx == Context::Text {

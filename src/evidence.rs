@@ -211,6 +211,31 @@ pub fn differs_by_a_name(typed: &str, target: &str) -> bool {
         && crate::lexicon::lookup(x).is_person_name()
 }
 
+/// Whether folded `typed` is the real name of someone else than the entity whose words are
+/// `parts`: its surname is a known surname and one of its given names a known given name
+/// that is no form of the entity's (none of its words lies within one edit of it). `Antony
+/// Costa` is another person than António Costa, whose names never say `Antony`; `Aleksandr`
+/// is one edit from a form of `Alexander` the entity's aliases hold; `Alexander Vucic` (a
+/// surname the name lists do not have) is still an English way to write Aleksandar Vučić.
+pub fn another_given_name(typed: &str, parts: &[NamePart]) -> bool {
+    let mut words: Vec<&str> = typed.split(' ').collect();
+    let Some(surname) = words.pop() else {
+        return false;
+    };
+    crate::lexicon::lookup(surname).is_person_name()
+        && words.into_iter().any(|w| {
+            let chars: Vec<char> = w.chars().collect();
+            chars.len() > 1
+                && crate::lexicon::lookup(w).is_given_name()
+                && !parts.iter().any(|p| {
+                    p.chars.abs_diff(chars.len()) <= 1 && {
+                        let other: Vec<char> = p.fold.chars().collect();
+                        edit_distance(&chars, &other, |_, _| 1) <= 1
+                    }
+                })
+        })
+}
+
 /// Whether the edits from folded `typed` to folded `target` all fall on the last letters of
 /// the shorter: the way derived words and other names end (`Ethiopic`, `Austric`, `New
 /// Netherland`), not the way a name is misspelt.
@@ -573,6 +598,22 @@ mod tests {
                 want,
                 "{typed} -> {target}"
             );
+        }
+    }
+
+    #[test]
+    fn given_names_of_another_person() {
+        let parts = name_parts(["António Costa", "Antonio Costa", "Costa"]);
+        for (typed, want) in [
+            ("antony costa", true),   // a real given name, no form of his
+            ("anthony costa", true),  // the same
+            ("antonio costa", false), // his
+            ("antonio kosta", false), // his given name, another surname: not this rule
+            ("antonyo costa", false), // no real given name: a misspelling of his
+            ("a costa", false),       // an initial
+            ("costa", false),         // no given name at all
+        ] {
+            assert_eq!(another_given_name(typed, &parts), want, "{typed}");
         }
     }
 
