@@ -158,6 +158,49 @@ pub(crate) fn edit_distance<T: Copy + PartialEq>(
     edit_distance_with(a, b, sub, |_| 1)
 }
 
+/// Whether the optimal-string-alignment distance between `a` and `b` is at most `k`, unit
+/// costs. Gives up at the first row whose every cell exceeds `k`: no later row can come back
+/// under it (a row's least cell is at most one more than the least of the row before it, so a
+/// transposition from two rows back cannot bring a later cell to `k` either).
+pub(crate) fn within<T: Copy + PartialEq>(a: &[T], b: &[T], k: u32) -> bool {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > k as usize {
+        return false;
+    }
+    let w = m + 1;
+    let mut stack = [0u32; 3 * 48];
+    let mut heap = Vec::new();
+    let d: &mut [u32] = if 3 * w <= stack.len() {
+        &mut stack[..3 * w]
+    } else {
+        heap.resize(3 * w, 0);
+        &mut heap
+    };
+    for (j, v) in d.iter_mut().enumerate().take(w) {
+        *v = j as u32;
+    }
+    for i in 1..=n {
+        let (cur, up, up2) = ((i % 3) * w, ((i - 1) % 3) * w, ((i + 1) % 3) * w);
+        d[cur] = i as u32;
+        let mut least = d[cur];
+        for j in 1..=m {
+            let cost = u32::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[up + j - 1] + cost)
+                .min(d[up + j] + 1)
+                .min(d[cur + j - 1] + 1);
+            if i >= 2 && j >= 2 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[up2 + j - 2] + 1);
+            }
+            d[cur + j] = v;
+            least = least.min(v);
+        }
+        if least > k {
+            return false;
+        }
+    }
+    d[(n % 3) * w + m] <= k
+}
+
 /// As [`edit_distance`], with `extra(i)` the cost of item `i` of `a` having no counterpart in
 /// `b` (an item added to `b`'s sequence).
 fn edit_distance_with<T: Copy + PartialEq>(
@@ -168,30 +211,38 @@ fn edit_distance_with<T: Copy + PartialEq>(
 ) -> u32 {
     let (n, m) = (a.len(), b.len());
     let w = m + 1;
-    let mut d = vec![0u32; (n + 1) * w];
-    for i in 1..=n {
-        d[i * w] = d[(i - 1) * w] + extra(i - 1);
-    }
+    // Three rolling rows (a transposition reads two rows back), on the stack for names.
+    let mut stack = [0u32; 3 * 48];
+    let mut heap = Vec::new();
+    let d: &mut [u32] = if 3 * w <= stack.len() {
+        &mut stack[..3 * w]
+    } else {
+        heap.resize(3 * w, 0);
+        &mut heap
+    };
     for (j, v) in d.iter_mut().enumerate().take(w) {
         *v = j as u32;
     }
     for i in 1..=n {
+        let e = extra(i - 1);
+        let (cur, up, up2) = ((i % 3) * w, ((i - 1) % 3) * w, ((i + 1) % 3) * w);
+        d[cur] = d[up] + e;
         for j in 1..=m {
             let cost = if a[i - 1] == b[j - 1] {
                 0
             } else {
                 sub(a[i - 1], b[j - 1])
             };
-            let mut v = (d[(i - 1) * w + j - 1] + cost)
-                .min(d[(i - 1) * w + j] + extra(i - 1))
-                .min(d[i * w + j - 1] + 1);
+            let mut v = (d[up + j - 1] + cost)
+                .min(d[up + j] + e)
+                .min(d[cur + j - 1] + 1);
             if i >= 2 && j >= 2 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
+                v = v.min(d[up2 + j - 2] + 1);
             }
-            d[i * w + j] = v;
+            d[cur + j] = v;
         }
     }
-    d[n * w + m]
+    d[(n % 3) * w + m]
 }
 
 /// Whether the surname of `typed` (a person's name, words joined by one space, as many as
@@ -227,12 +278,9 @@ pub fn another_given_name(typed: &str, parts: &[NamePart]) -> bool {
             let chars: Vec<char> = w.chars().collect();
             chars.len() > 1
                 && crate::lexicon::lookup(w).is_given_name()
-                && !parts.iter().any(|p| {
-                    p.chars.abs_diff(chars.len()) <= 1 && {
-                        let other: Vec<char> = p.fold.chars().collect();
-                        edit_distance(&chars, &other, |_, _| 1) <= 1
-                    }
-                })
+                && !parts
+                    .iter()
+                    .any(|p| p.chars.abs_diff(chars.len()) <= 1 && within(&chars, &p.letters, 1))
         })
 }
 
@@ -445,6 +493,8 @@ pub fn keeps_plain_words(span: &str, replacement: &str) -> bool {
 pub struct NamePart {
     fold: Box<str>,
     chars: usize,
+    /// The letters of `fold`, for the edit distances of names in other scripts.
+    letters: Box<[char]>,
     skel: Box<str>,
 }
 
@@ -456,9 +506,11 @@ pub fn name_parts<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<NamePart>
             if word.is_empty() || out.iter().any(|p| &*p.fold == word) {
                 continue;
             }
+            let letters: Box<[char]> = word.chars().collect();
             out.push(NamePart {
                 fold: word.into(),
-                chars: word.chars().count(),
+                chars: letters.len(),
+                letters,
                 skel: crate::translit::key_skeleton(word).into(),
             });
         }
@@ -485,10 +537,9 @@ pub fn could_be_name_part(word: &str, parts: &[NamePart]) -> bool {
             return false;
         }
         if key.is_ascii() && p.fold.is_ascii() {
-            edit_distance(key.as_bytes(), p.fold.as_bytes(), |_, _| 1) <= 2
+            within(key.as_bytes(), p.fold.as_bytes(), 2)
         } else {
-            let other: Vec<char> = p.fold.chars().collect();
-            edit_distance(&chars, &other, |_, _| 1) <= 2
+            within(&chars, &p.letters, 2)
         }
     };
     if parts.iter().any(near) {
@@ -496,8 +547,7 @@ pub fn could_be_name_part(word: &str, parts: &[NamePart]) -> bool {
     }
     let skel = crate::translit::key_skeleton(&key);
     let near_skeleton = |p: &NamePart| {
-        p.skel.len().abs_diff(skel.len()) <= 1
-            && edit_distance(skel.as_bytes(), p.skel.as_bytes(), |_, _| 1) <= 1
+        p.skel.len().abs_diff(skel.len()) <= 1 && within(skel.as_bytes(), p.skel.as_bytes(), 1)
     };
     if !skel.is_empty() && parts.iter().any(near_skeleton) {
         return true;
@@ -598,6 +648,64 @@ mod tests {
                 want,
                 "{typed} -> {target}"
             );
+        }
+    }
+
+    /// The distance of the rolling rows is the one of the whole table, written plainly here.
+    #[test]
+    fn rolling_rows_give_the_full_table_distance() {
+        fn full(a: &[u8], b: &[u8]) -> u32 {
+            let (n, m) = (a.len(), b.len());
+            let mut d = vec![vec![0u32; m + 1]; n + 1];
+            for (i, row) in d.iter_mut().enumerate() {
+                row[0] = i as u32;
+            }
+            for (j, v) in d[0].iter_mut().enumerate() {
+                *v = j as u32;
+            }
+            for i in 1..=n {
+                for j in 1..=m {
+                    let cost = u32::from(a[i - 1] != b[j - 1]);
+                    let mut v = (d[i - 1][j - 1] + cost)
+                        .min(d[i - 1][j] + 1)
+                        .min(d[i][j - 1] + 1);
+                    if i >= 2 && j >= 2 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                        v = v.min(d[i - 2][j - 2] + 1);
+                    }
+                    d[i][j] = v;
+                }
+            }
+            d[n][m]
+        }
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "kazakhstan",
+            "kazakhastan",
+            "kazkahstan",
+            "abcabcabc",
+            "cab",
+            "antonio",
+            "antony",
+            "x",
+            "qasimjomarttokayevqasimjomarttokayevqasimjomart",
+            "qasimjomarttokayevqasimjomarttokayevkasymzhomart",
+        ];
+        for a in words {
+            for b in words {
+                let got = edit_distance(a.as_bytes(), b.as_bytes(), |_, _| 1);
+                let want = full(a.as_bytes(), b.as_bytes());
+                assert_eq!(got, want, "{a} / {b}");
+                for k in 0..4 {
+                    assert_eq!(
+                        within(a.as_bytes(), b.as_bytes(), k),
+                        want <= k,
+                        "{a} / {b} {k}"
+                    );
+                }
+            }
         }
     }
 

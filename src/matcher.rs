@@ -50,8 +50,9 @@ impl Paragraph {
         if self.known && (self.start..=self.end).contains(&at) {
             return self.lang;
         }
-        let start = text[..at].rfind("\n\n").map_or(0, |p| p + 2);
-        let end = text[at..].find("\n\n").map_or(text.len(), |p| at + p);
+        let bytes = text.as_bytes();
+        let start = memchr::memmem::rfind(&bytes[..at], b"\n\n").map_or(0, |p| p + 2);
+        let end = memchr::memmem::find(&bytes[at..], b"\n\n").map_or(text.len(), |p| at + p);
         let mut guess = lexicon::LangGuess::default();
         score_words(&text[start..end], &mut guess, sc);
         if guess.language().is_none() && !guess.settled() {
@@ -79,24 +80,24 @@ const CONTEXT_BYTES: usize = 2048;
 /// capitalised ones the word lists hold (German nouns, `Der Staatschef traf Jelzin`), but not
 /// words in capitals.
 fn score_words(slice: &str, guess: &mut lexicon::LangGuess, sc: &mut Scanner) {
-    let mut tokens = Tokens::new(slice);
-    let mut batch = Vec::new();
-    while !guess.settled() && (tokens.fill(&mut batch, 16) || !batch.is_empty()) {
-        for w in batch.drain(..) {
-            let word = &slice[w.start..w.end];
-            let mut chars = word.chars();
-            let first = chars.next();
-            let lower = first.is_some_and(char::is_lowercase);
-            if lower || (first.is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)) {
-                let e = sc.lexicon(slice, w);
-                // A capitalised name says nothing of the language around it (`Qasim` is in
-                // one list only).
-                if lower || !(e.is_person_name() || e.is_place() || e.is_place_alternate()) {
-                    guess.add(e);
-                }
-                if guess.settled() {
-                    break;
-                }
+    if guess.settled() {
+        return;
+    }
+    // Word by word: a paragraph's language is mostly settled by its first sixteen words.
+    for w in Tokens::new(slice) {
+        let word = &slice[w.start..w.end];
+        let mut chars = word.chars();
+        let first = chars.next();
+        let lower = first.is_some_and(char::is_lowercase);
+        if lower || (first.is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)) {
+            let e = sc.lexicon(slice, w);
+            // A capitalised name says nothing of the language around it (`Qasim` is in one
+            // list only).
+            if lower || !(e.is_person_name() || e.is_place() || e.is_place_alternate()) {
+                guess.add(e);
+            }
+            if guess.settled() {
+                break;
             }
         }
     }
