@@ -4,8 +4,9 @@
 //! 2. Text filter throughput, in process, single thread: `normalize` on the default tables
 //!    against a baseline in the same run, a plain exact replacer built on `aho-corasick`
 //!    (leftmost-longest, word-bounded) over the same aliases. Medians of several runs.
-//! 3. The real binary: median throughput and peak memory (VmHWM) on the corpus, and start-up
-//!    to first output (`echo x | normalize`).
+//! 3. The real binary: median throughput and peak memory (VmHWM) on the corpus with one
+//!    thread and with all cores (`--threads`), and start-up to first output (`echo x |
+//!    normalize`).
 //! 4. A user table of 1,000,000 aliases: first compile, then cached opens (time, peak memory).
 
 mod common;
@@ -274,19 +275,31 @@ fn main() {
     let (o, b) = (median(ours), median(base));
     println!("text filter, in process, 1 thread: normalize {o:.1} MB/s ({replaced} rewrites); baseline {b:.1} MB/s; ratio {:.2}x", o / b);
 
-    // The real binary.
-    let mut tp = Vec::new();
-    let mut peak = 0;
-    for _ in 0..runs {
-        let (d, p) = run_binary(&[], &text, &[]);
-        tp.push(text.len() as f64 / 1e6 / d.as_secs_f64());
-        peak = peak.max(p);
+    // The real binary: one thread (comparable with the in-process figure), then all cores.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut one = 0.0;
+    for threads in [1, cores] {
+        let mut tp = Vec::new();
+        let mut peak = 0;
+        let arg = threads.to_string();
+        for _ in 0..runs {
+            let (d, p) = run_binary(&["--threads", &arg], &text, &[]);
+            tp.push(text.len() as f64 / 1e6 / d.as_secs_f64());
+            peak = peak.max(p);
+        }
+        let m = median(tp);
+        if threads == 1 {
+            one = m;
+        }
+        println!(
+            "binary `normalize --threads {threads} < corpus`: median {m:.1} MB/s ({:.2}x one thread), peak memory {:.1} MB",
+            m / one,
+            peak as f64 / 1024.0
+        );
+        if cores == 1 {
+            break;
+        }
     }
-    println!(
-        "binary `normalize < corpus`: median {:.1} MB/s, peak memory {:.1} MB",
-        median(tp),
-        peak as f64 / 1024.0
-    );
     let mut starts = Vec::new();
     for _ in 0..if quick { 10 } else { 30 } {
         let (d, _) = run_binary(&[], b"x\n", &[]);

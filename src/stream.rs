@@ -5,6 +5,11 @@
 //! decided on the pending text alone (its first 64 KB, then twice as much while no break will
 //! do), so the output is the same whether the input comes from a file or a pipe. Each block's
 //! valid UTF-8 runs are normalised; bytes that are not UTF-8 are copied unchanged.
+//!
+//! Blocks are independent (a block's output depends on that block and the normalizer only;
+//! the scanner's memo changes how fast, never what), so several threads may normalise them
+//! at once ([`normalize_stream_parallel`]): the output is written in input order and is the
+//! same bytes as one thread gives.
 
 use std::io::{self, Read, Write};
 
@@ -236,4 +241,116 @@ pub fn normalize_stream_with(
     })?;
     output.flush()?;
     Ok(stats)
+}
+
+/// Blocks waiting for a worker, and finished blocks waiting to be written, per thread: the
+/// memory in use is bounded by this many blocks (of 32 KB to a few MB) per thread.
+const IN_FLIGHT: usize = 4;
+
+/// [`normalize_stream_with`] on `threads` threads: one reads and cuts the input (the same
+/// blocks as one thread), the workers normalise blocks, each with its own [`Scanner`], and the
+/// caller's thread writes their output in input order. With `threads` of 1, the same as
+/// [`normalize_stream_with`].
+pub fn normalize_stream_parallel<R: Read + Send>(
+    nz: &Normalizer,
+    input: &mut R,
+    output: &mut impl Write,
+    apply_fix: Apply,
+    config: Option<&Config>,
+    threads: usize,
+) -> io::Result<Stats> {
+    if threads <= 1 {
+        return normalize_stream_with(nz, input, output, apply_fix, config);
+    }
+    use std::collections::BTreeMap;
+    use std::sync::{mpsc, Mutex};
+    let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(threads * IN_FLIGHT);
+    // Taken away by the writer when it fails, so that the reader's next send fails too.
+    let work_rx = Mutex::new(Some(work_rx));
+    let (done_tx, done_rx) =
+        mpsc::sync_channel::<(u64, io::Result<(Vec<u8>, u64)>)>(threads * IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut seq = 0u64;
+            let read = for_each_block(input, VIEW, MAX_CARRY, cut_point, |block| {
+                // A closed channel means the writer stopped (an error): stop reading.
+                work_tx
+                    .send((seq, block.to_vec()))
+                    .map_err(|_| io::Error::other("stopped"))?;
+                seq += 1;
+                Ok(())
+            });
+            (read, seq)
+        });
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let work_rx = &work_rx;
+            scope.spawn(move || {
+                let mut sc = Scanner::new();
+                loop {
+                    // The lock is held while waiting: the channel is then empty, and the
+                    // reader's next block (or its end) releases it.
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.as_ref().and_then(|rx| rx.recv().ok()),
+                        Err(_) => None,
+                    };
+                    let Some((seq, block)) = next else {
+                        break;
+                    };
+                    let mut out = Vec::with_capacity(block.len() + block.len() / 8);
+                    let mut st = Stats::default();
+                    let r =
+                        normalize_bytes(nz, &mut sc, &block, apply_fix, config, &mut out, &mut st)
+                            .map(|()| (out, st.replacements));
+                    if done_tx.send((seq, r)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        // Write in order; blocks that finish early wait in `pending` (bounded by the channels).
+        let mut pending = BTreeMap::new();
+        let mut next = 0u64;
+        let mut stats = Stats::default();
+        let mut failed = None;
+        for (seq, r) in done_rx.iter() {
+            pending.insert(seq, r);
+            while let Some(r) = pending.remove(&next) {
+                match r {
+                    Ok((out, n)) if failed.is_none() => {
+                        if let Err(e) = output.write_all(&out) {
+                            failed = Some(e);
+                        }
+                        stats.replacements += n;
+                    }
+                    Ok(_) => {}
+                    Err(e) => failed = failed.or(Some(e)),
+                }
+                next += 1;
+            }
+            if failed.is_some() {
+                break;
+            }
+        }
+        // Unblock and stop the reader and the workers on an error.
+        drop(done_rx);
+        if failed.is_some() {
+            if let Ok(mut rx) = work_rx.lock() {
+                rx.take();
+            }
+        }
+        let (read, blocks) = reader
+            .join()
+            .map_err(|_| io::Error::other("the reading thread panicked"))?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        stats.bytes = read?;
+        if next != blocks {
+            return Err(io::Error::other("a normalising thread stopped early"));
+        }
+        output.flush()?;
+        Ok(stats)
+    })
 }

@@ -951,3 +951,90 @@ fn codes_resolve_in_lookup_and_stay_in_running_text() {
     let text = "Codes DEU, CAN and TUR, and 276, stay in prose; so does Korea, Rep.\n";
     assert_eq!(filter(&dir, &[], text), text);
 }
+
+/// A large input normalised on several threads gives the same bytes as one thread, from a
+/// pipe and from a file: blocks of every size (paragraphs, a long line without a break),
+/// names on the edges of blocks, invalid UTF-8 between them, and changes to make all along.
+#[test]
+fn threads_give_the_same_bytes_as_one() {
+    let dir = scratch("threads");
+    let mut text: Vec<u8> = Vec::new();
+    let mut seed: u64 = 7;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let words = [
+        "Kazakhastan",
+        "Kazakhstan",
+        "the",
+        "minister",
+        "Qasim Jomart Tokayev",
+        "said",
+        "in",
+        "Alma-Ata",
+        "Tokaev",
+        "Zurich",
+        "Berlín",
+        "Ukraina",
+        "Kasachstan",
+        "and",
+        "Москва",
+        "Uzbekstan",
+        "of",
+        "U.S.",
+        "Vladmir Putin",
+        "Kyrgystan",
+        "Αθήνα",
+        "Montenero",
+        "di",
+        "Bisaccia",
+        "Tbilsi",
+    ];
+    while text.len() < 3_000_000 {
+        let r = next(1000);
+        let w = words[next(words.len() as u64) as usize];
+        text.extend_from_slice(w.as_bytes());
+        text.extend_from_slice(match r {
+            0..=9 => b"\n\n",
+            10..=19 => b".\n",
+            20 => b"\xff\xfe ",
+            _ => b" ",
+        });
+    }
+    // A long run without any line break, across several blocks.
+    for _ in 0..60_000 {
+        text.extend_from_slice(b"Kazakhastan Tbilsi ");
+    }
+    write(&dir, "big.txt", &text);
+    let bytes = |args: &[&str], input: &[u8]| {
+        let (out, _) = common::pipe(common::normalize_in(&dir, "cache").args(args), input);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let one = bytes(&["--threads", "1"], &text);
+    let fixed = b"Kazakhstan Tbilsi Kazakhstan";
+    assert!(
+        one.windows(fixed.len()).any(|w| w == fixed),
+        "changes are made"
+    );
+    assert!(
+        one.windows(2).any(|w| w == b"\xff\xfe"),
+        "invalid bytes kept"
+    );
+    for threads in ["2", "3", "8"] {
+        let piped = bytes(&["--threads", threads], &text);
+        assert!(piped == one, "--threads {threads} from a pipe differs");
+        let file = bytes(&["--threads", threads, "big.txt"], b"");
+        assert!(file == one, "--threads {threads} from a file differs");
+    }
+    let bad = run_in(&dir, &["--threads", "0"], b"x");
+    assert_eq!(bad.code, Some(2));
+    assert!(bad.stderr.contains("--threads"), "{}", bad.stderr);
+}

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use anyhow::{Context, Result};
 use clap::Args;
 use normalize::config::Config;
-use normalize::stream::{normalize_bytes, normalize_stream_with, Apply, Stats};
+use normalize::stream::{normalize_bytes, normalize_stream_parallel, Apply, Stats};
 use normalize::{Normalizer, Scanner};
 
 use super::{ConfigArgs, TableArgs};
@@ -25,13 +25,17 @@ pub struct FilterArgs {
     /// Also apply suggested fixes (weaker evidence: short misspellings, styling differences).
     #[arg(long)]
     unsafe_fixes: bool,
+    /// Threads that normalise a large input at once (default: all cores). The output is the
+    /// same bytes, in the same order, whatever the number.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
     #[command(flatten)]
     config: ConfigArgs,
 }
 
-fn open(path: &PathBuf) -> Result<Box<dyn Read>> {
+fn open(path: &PathBuf) -> Result<Box<dyn Read + Send>> {
     if path.as_os_str() == "-" {
-        return Ok(Box::new(io::stdin().lock()));
+        return Ok(Box::new(io::stdin()));
     }
     let f = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
     Ok(Box::new(f))
@@ -107,10 +111,14 @@ pub fn run(args: &FilterArgs, tables: &TableArgs) -> Result<u8> {
         out.flush()?;
         return Ok(0);
     }
+    let threads = match args.threads {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
     for path in &files {
         let (nz, cfg) = setup(path)?;
         let mut input = open(path)?;
-        normalize_stream_with(&nz, &mut input, &mut out, apply, cfg.as_ref())
+        normalize_stream_parallel(&nz, &mut input, &mut out, apply, cfg.as_ref(), threads)
             .with_context(|| format!("{}: failed", path.display()))?;
     }
     out.flush()?;
