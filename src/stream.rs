@@ -243,8 +243,8 @@ pub fn normalize_stream_with(
     Ok(stats)
 }
 
-/// Blocks waiting for a worker, and finished blocks waiting to be written, per thread: the
-/// memory in use is bounded by this many blocks (of 32 KB to a few MB) per thread.
+/// Blocks read and not yet written, per thread: the memory in use is bounded by this many
+/// blocks (of 32 KB to a few MB) per thread, however slow one block is against the others.
 const IN_FLIGHT: usize = 4;
 
 /// [`normalize_stream_with`] on `threads` threads: one reads and cuts the input (the same
@@ -269,10 +269,18 @@ pub fn normalize_stream_parallel<R: Read + Send>(
     let work_rx = Mutex::new(Some(work_rx));
     let (done_tx, done_rx) =
         mpsc::sync_channel::<(u64, io::Result<(Vec<u8>, u64)>)>(threads * IN_FLIGHT);
+    // One ticket per block in flight: the reader takes one before it hands a block on, the
+    // writer gives it back once the block is written.
+    let window = threads * IN_FLIGHT;
+    let (ticket_tx, ticket_rx) = mpsc::sync_channel::<()>(window);
+    for _ in 0..window {
+        let _ = ticket_tx.send(());
+    }
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let mut seq = 0u64;
             let read = for_each_block(input, VIEW, MAX_CARRY, cut_point, |block| {
+                ticket_rx.recv().map_err(|_| io::Error::other("stopped"))?;
                 // A closed channel means the writer stopped (an error): stop reading.
                 work_tx
                     .send((seq, block.to_vec()))
@@ -328,6 +336,7 @@ pub fn normalize_stream_parallel<R: Read + Send>(
                     Err(e) => failed = failed.or(Some(e)),
                 }
                 next += 1;
+                let _ = ticket_tx.send(());
             }
             if failed.is_some() {
                 break;
@@ -335,6 +344,7 @@ pub fn normalize_stream_parallel<R: Read + Send>(
         }
         // Unblock and stop the reader and the workers on an error.
         drop(done_rx);
+        drop(ticket_tx);
         if failed.is_some() {
             if let Ok(mut rx) = work_rx.lock() {
                 rx.take();
