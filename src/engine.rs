@@ -246,6 +246,12 @@ struct HitInfo<'a> {
 /// lengths differ by one letter at most.
 const SHORT_ROMANISATION: usize = 5;
 
+/// Key `key` (words joined by one space) without its one-letter words.
+fn without_initials(key: &str) -> String {
+    let words: Vec<&str> = key.split(' ').filter(|w| w.chars().count() > 1).collect();
+    words.join(" ")
+}
+
 pub(crate) fn lang_has(list: &str, lang: &str) -> bool {
     list.split(',').any(|c| {
         c == lang
@@ -906,11 +912,11 @@ impl Normalizer {
     /// The open-world rules: what the tables' hits on `span` are worth against the words and
     /// names the tables do not hold. Drops hits that do not apply; returns a decision when the
     /// span is settled as something other than a variant.
-    fn open_world(
-        &self,
+    fn open_world<'s>(
+        &'s self,
         span: &str,
         key: &str,
-        infos: &mut Vec<HitInfo<'_>>,
+        infos: &mut Vec<HitInfo<'s>>,
         kind: MatchKind,
         ctx: Context,
     ) -> Option<Decision> {
@@ -1045,6 +1051,20 @@ impl Normalizer {
                         || !(evidence::differs_by_a_name(key, &name_key(h.text))
                             || evidence::another_given_name(key, &self.name_parts(h.id)))
                 });
+                // A name without the initials of a person's name (`George Bush` for `George
+                // W. Bush`) is the name of everyone whose name it is without theirs (`George
+                // H. W. Bush`): all of them are candidates.
+                if !key.split(' ').any(|w| w.chars().count() == 1)
+                    && infos
+                        .iter()
+                        .any(|h| h.kind == person && without_initials(&name_key(h.text)) == key)
+                {
+                    for other in self.people_without_initials(key) {
+                        if !infos.iter().any(|h| h.id == other.id) {
+                            infos.push(other);
+                        }
+                    }
+                }
             }
             if ctx == Context::Text {
                 // Another ending makes another word (`Ethiopic`, `Austric`), not a typo.
@@ -1055,6 +1075,43 @@ impl Normalizer {
             }
         }
         None
+    }
+
+    /// The aliases of people, in every index, whose key without its one-letter words
+    /// (initials) is `key` (words joined by one space, none of one letter).
+    fn people_without_initials(&self, key: &str) -> Vec<HitInfo<'_>> {
+        let person = type_code_of("person");
+        let (Some(first), Some(last)) = (key.split(' ').next(), key.rsplit(' ').next()) else {
+            return Vec::new();
+        };
+        let prefix = format!("{first} ");
+        let suffix = format!(" {last}");
+        let mut out = Vec::new();
+        for (i, ix) in self.indexes.iter().enumerate() {
+            let mut values = Vec::new();
+            ix.with_prefix(KeyMap::Fold, &prefix, |k, v| {
+                if let Ok(k) = std::str::from_utf8(k) {
+                    if k.ends_with(&suffix) && without_initials(k) == key {
+                        values.push(v);
+                    }
+                }
+            });
+            for v in values {
+                let mut list = Vec::new();
+                ix.postings(v, &mut list);
+                out.extend(
+                    list.into_iter()
+                        .map(|a| {
+                            self.info(Hit {
+                                ix: i as u16,
+                                alias: a,
+                            })
+                        })
+                        .filter(|h| h.kind == person),
+                );
+            }
+        }
+        out
     }
 
     /// Whether entity `id` has a current name in language `lang` (a code) and `name` is none

@@ -391,6 +391,32 @@ fn lookup_unknown_name_is_none() {
     );
 }
 
+/// A name without a person's initials is the name of everyone it is without theirs
+/// (`George Bush`: the father and the son), and says so; with the initials it is one of them.
+/// A given name that is a real one, and no form of the person's, makes someone else.
+#[test]
+fn lookup_says_which_people_a_short_name_can_be() {
+    let d = scratch("lookup-initials");
+    let rows = lookup_rows(&run_in(
+        &d,
+        &[
+            "lookup",
+            "George Bush",
+            "George W. Bush",
+            "George H. W. Bush",
+            "Antony Costa",
+        ],
+        b"",
+    ));
+    assert_eq!(rows[0][4], "ambiguous", "{:?}", rows[0]);
+    let mut ids: Vec<&str> = rows[0][2].split('|').collect();
+    ids.sort();
+    assert_eq!(ids, ["george-h-w-bush", "george-w-bush"]);
+    assert_eq!(rows[1][2], "george-w-bush");
+    assert_eq!(rows[2][2], "george-h-w-bush");
+    assert_eq!(rows[3][4], "none", "{:?}", rows[3]);
+}
+
 /// Real names near a name of the tables are those names, not variants of it: another
 /// surname (`Ruiz` is not `Ruto`), a short word two letters from a romanised name.
 #[test]

@@ -346,6 +346,27 @@ impl Index {
         }
     }
 
+    /// Calls `f(key, value)` for every key of map `which` that starts with `prefix`, in order.
+    pub fn with_prefix(&self, which: KeyMap, prefix: &str, mut f: impl FnMut(&[u8], u64)) {
+        use fst::{IntoStreamer, Streamer};
+        let map = self.map(which);
+        let mut upper = prefix.as_bytes().to_vec();
+        // The least key past every key with the prefix: the prefix with its last byte raised
+        // (a prefix of 0xFF bytes, never the start of a UTF-8 key, has no bound).
+        while upper.last() == Some(&0xFF) {
+            upper.pop();
+        }
+        let mut range = map.range().ge(prefix.as_bytes());
+        if let Some(last) = upper.last_mut() {
+            *last += 1;
+            range = range.lt(&upper);
+        }
+        let mut stream = range.into_stream();
+        while let Some((k, v)) = stream.next() {
+            f(k, v.value());
+        }
+    }
+
     /// Looks a whole key up.
     pub fn get(&self, which: KeyMap, key: &str) -> Option<u64> {
         match which {
