@@ -11,6 +11,7 @@
 //!   in running text they stay unless the user opts in (`former`) or names an output language.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use crate::entity::EntityType;
 use crate::evidence;
@@ -31,6 +32,8 @@ pub enum MatchKind {
     Fuzzy,
     /// An ISO 3166-1 code (`DEU`, `276`, `ZR`): single values only, never in running text.
     Code,
+    /// A person's initials and surname (`A. G. Lukashenko`): single values only.
+    Initials,
 }
 
 impl MatchKind {
@@ -41,6 +44,7 @@ impl MatchKind {
             MatchKind::Translit => "translit",
             MatchKind::Fuzzy => "fuzzy",
             MatchKind::Code => "code",
+            MatchKind::Initials => "initials",
         }
     }
 }
@@ -231,7 +235,14 @@ pub enum Context {
 pub struct Normalizer {
     pub(crate) indexes: Vec<Index>,
     pub(crate) opts: Options,
+    /// The people's alias keys by their last word, made on first use (see
+    /// [`Normalizer::people_named`]).
+    people: std::sync::OnceLock<PeopleBySurname>,
 }
+
+/// People's alias keys (folded, words joined by one space) with their entity ids, by the
+/// last word of the key.
+type PeopleBySurname = HashMap<Box<str>, Vec<(Box<str>, Box<str>)>>;
 
 struct HitInfo<'a> {
     text: &'a str,
@@ -433,7 +444,11 @@ impl Normalizer {
     /// A normalizer over the given indexes (searched in order; ids shared across indexes are
     /// one entity, whose canonical name comes from the first index that has it).
     pub fn from_indexes(indexes: Vec<Index>, opts: Options) -> Normalizer {
-        Normalizer { indexes, opts }
+        Normalizer {
+            indexes,
+            opts,
+            people: std::sync::OnceLock::new(),
+        }
     }
 
     pub fn options(&self) -> &Options {
@@ -680,6 +695,7 @@ impl Normalizer {
         let is_exact_name = infos.iter().any(|h| h.text == span && h.name == span);
         let score = match kind {
             MatchKind::Exact | MatchKind::Code => 1.0,
+            MatchKind::Initials => 0.8,
             MatchKind::Folded => 0.97,
             MatchKind::Translit => 0.9,
             MatchKind::Fuzzy => {
@@ -857,7 +873,7 @@ impl Normalizer {
         } else {
             match kind {
                 MatchKind::Exact | MatchKind::Folded => Fix::Safe,
-                MatchKind::Code => Fix::Suggested,
+                MatchKind::Code | MatchKind::Initials => Fix::Suggested,
                 // One word alone, written in Latin letters, may be another person's surname
                 // (Sayed is not Saied): only suggest; full names and places are safe.
                 MatchKind::Translit
@@ -889,7 +905,10 @@ impl Normalizer {
                 Note::Styling
             } else {
                 match kind {
-                    MatchKind::Exact | MatchKind::Folded | MatchKind::Code => Note::Variant,
+                    MatchKind::Exact
+                    | MatchKind::Folded
+                    | MatchKind::Code
+                    | MatchKind::Initials => Note::Variant,
                     MatchKind::Translit => Note::Romanisation,
                     MatchKind::Fuzzy => Note::Misspelling,
                 }
@@ -1075,6 +1094,41 @@ impl Normalizer {
             }
         }
         None
+    }
+
+    /// The ids of the people with an alias whose folded key ends with the word `surname` and
+    /// passes `fits`, in every index. The people's keys are grouped by last word once, on
+    /// first use (a few milliseconds for the default tables).
+    pub(crate) fn people_named(&self, surname: &str, fits: impl Fn(&str) -> bool) -> Vec<String> {
+        let people = self.people.get_or_init(|| {
+            let person = type_code_of("person");
+            let mut map = PeopleBySurname::new();
+            for (i, ix) in self.indexes.iter().enumerate() {
+                for e in 0..ix.entity_count() as u32 {
+                    let rec = ix.entity(e);
+                    let (id, kind) = self.entity_of(i, rec.id, rec.kind);
+                    if kind != person {
+                        continue;
+                    }
+                    for a in ix.entity_aliases(e) {
+                        let key = name_key(a.text);
+                        if let Some(last) = key.rsplit(' ').next().filter(|_| key.contains(' ')) {
+                            map.entry(last.into())
+                                .or_default()
+                                .push((key.as_str().into(), id.into()));
+                        }
+                    }
+                }
+            }
+            map
+        });
+        let mut out: Vec<String> = Vec::new();
+        for (key, id) in people.get(surname).into_iter().flatten() {
+            if fits(key) && !out.iter().any(|o| **o == **id) {
+                out.push(id.to_string());
+            }
+        }
+        out
     }
 
     /// The aliases of people, in every index, whose key without its one-letter words
@@ -1281,6 +1335,18 @@ impl Normalizer {
 
     /// Resolves one name, as `lookup` and CSV cells do.
     pub fn resolve(&self, input: &str) -> Resolution {
+        let r = self.resolve_written(input);
+        if r.how != Outcome::None {
+            return r;
+        }
+        // A person by initials and surname, or in a list's order (`A. G. Lukashenko`,
+        // `Lukashenko, Alexander`): weaker evidence, for single values only.
+        crate::initials::resolve(self, input.trim()).unwrap_or(r)
+    }
+
+    /// [`Normalizer::resolve`] of a name written in full: what the text filter asks when it
+    /// weighs a longer form of a person's name (where an initial stays as written).
+    pub(crate) fn resolve_written(&self, input: &str) -> Resolution {
         let name = input.trim();
         // Country codes and the styles of statistical tables (`DEU`, `Korea, Rep.`).
         if let Some(r) = crate::country_styles::resolve(self, name) {

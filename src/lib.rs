@@ -17,6 +17,7 @@ pub mod evidence;
 pub mod findings;
 pub mod fold;
 pub mod index;
+mod initials;
 pub mod jsonrpc;
 pub mod lexicon;
 pub mod load;

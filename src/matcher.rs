@@ -393,7 +393,11 @@ impl Normalizer {
                 let memo_key = format!("{id}\u{1}{whole}");
                 let r = cached(&mut sc.people, &memo_key, || {
                     evidence::could_be_name_part(neighbour, &parts)
-                        .then(|| self.resolve(whole).entity.map(|e| (e.id, e.canonical)))
+                        .then(|| {
+                            self.resolve_written(whole)
+                                .entity
+                                .map(|e| (e.id, e.canonical))
+                        })
                         .flatten()
                 });
                 let same = r.as_ref().map(|(id, _)| id) == Some(&m.candidates[0].id);

@@ -417,6 +417,41 @@ fn lookup_says_which_people_a_short_name_can_be() {
     assert_eq!(rows[3][4], "none", "{:?}", rows[3]);
 }
 
+/// People by initials and surname, in either order and script, and in a list's order
+/// (`Surname, Given`): single values resolve (match kind `initials` for initials), the text
+/// filter leaves them as written, and initials that fit nobody, or no one person, say so.
+#[test]
+fn initials_and_list_order_resolve_single_values_only() {
+    let d = scratch("initials");
+    let rows = lookup_rows(&run_in(
+        &d,
+        &[
+            "lookup",
+            "A. G. Lukashenko",
+            "Путин В.В.",
+            "Merkel, A.",
+            "Macron, Emmanuel",
+            "G. Bush",
+            "A. Putin",
+            "Kim Jong Un",
+        ],
+        b"",
+    ));
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[2].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(got[0], ("alexander-lukashenko", "initials"));
+    assert_eq!(got[1], ("vladimir-putin", "initials"));
+    assert_eq!(got[2], ("angela-merkel", "initials"));
+    assert_eq!(got[3], ("emmanuel-macron", "exact"));
+    assert_eq!(got[4].1, "ambiguous", "two George Bushes");
+    assert_eq!(got[5], ("", "none"), "Vladimir is no A.");
+    assert_eq!(got[6], ("kim-jong-un", "exact"), "names, not initials");
+    let text = "A. G. Lukashenko met V. Putin in Minsk.\n";
+    assert_eq!(filter(&d, &[], text), text);
+}
+
 /// Real names near a name of the tables are those names, not variants of it: another
 /// surname (`Ruiz` is not `Ruto`), a short word two letters from a romanised name.
 #[test]
