@@ -272,7 +272,7 @@ pub fn lookup(key: &str) -> Entry {
 /// Keys longer than this (bytes) are not memoised.
 const RECENT_KEY: usize = 30;
 /// Slots of the per-thread memo (a power of two).
-const RECENT_SLOTS: usize = 4096;
+const RECENT_SLOTS: usize = 1 << 15;
 
 /// One slot of the per-thread memo of [`lookup`].
 #[derive(Clone, Copy)]
