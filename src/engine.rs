@@ -1068,7 +1068,7 @@ impl Normalizer {
                 infos.retain(|h| {
                     h.kind != person
                         || !(evidence::differs_by_a_name(key, &name_key(h.text))
-                            || evidence::another_given_name(key, &self.name_parts(h.id)))
+                            || evidence::another_given_name(key, || self.name_parts(h.id)))
                 });
                 // A name without the initials of a person's name (`George Bush` for `George
                 // W. Bush`) is the name of everyone whose name it is without theirs (`George

@@ -262,26 +262,55 @@ pub fn differs_by_a_name(typed: &str, target: &str) -> bool {
         && crate::lexicon::lookup(x).is_person_name()
 }
 
-/// Whether folded `typed` is the real name of someone else than the entity whose words are
-/// `parts`: its surname is a known surname and one of its given names a known given name
-/// that is no form of the entity's (none of its words lies within one edit of it). `Antony
-/// Costa` is another person than António Costa, whose names never say `Antony`; `Aleksandr`
-/// is one edit from a form of `Alexander` the entity's aliases hold; `Alexander Vucic` (a
-/// surname the name lists do not have) is still an English way to write Aleksandar Vučić.
-pub fn another_given_name(typed: &str, parts: &[NamePart]) -> bool {
+/// Whether folded `typed` is the real name of someone else than the entity whose words come
+/// from `parts` (asked only when needed): its surname is a known surname and one of its given
+/// names a known given name that is no form of the entity's ([`same_given_name`] with none of
+/// its words). `Antony Costa` is another person than António Costa, whose names never say
+/// `Antony`; `Aleksandr` is one edit from a form of `Alexander` the entity's aliases hold,
+/// `Muhammad` the same consonants as `Mohammed`; `Alexander Vucic` (a surname the name lists
+/// do not have) is still an English way to write Aleksandar Vučić.
+pub fn another_given_name(typed: &str, parts: impl FnOnce() -> std::sync::Arc<[NamePart]>) -> bool {
     let mut words: Vec<&str> = typed.split(' ').collect();
     let Some(surname) = words.pop() else {
         return false;
     };
-    crate::lexicon::lookup(surname).is_person_name()
-        && words.into_iter().any(|w| {
-            let chars: Vec<char> = w.chars().collect();
-            chars.len() > 1
-                && crate::lexicon::lookup(w).is_given_name()
-                && !parts
-                    .iter()
-                    .any(|p| p.chars.abs_diff(chars.len()) <= 1 && within(&chars, &p.letters, 1))
-        })
+    let given: Vec<&str> = words
+        .into_iter()
+        .filter(|w| w.chars().count() > 1 && crate::lexicon::lookup(w).is_given_name())
+        .collect();
+    if given.is_empty() || !crate::lexicon::lookup(surname).is_person_name() {
+        return false;
+    }
+    let parts = parts();
+    given
+        .iter()
+        .any(|w| !parts.iter().any(|p| same_given_name(w, p)))
+}
+
+/// Whether folded given name `word` is a form of the name part `p`: within one edit of it, or
+/// the same consonants in the same order (doubled letters, `ph`/`f`/`v`/`w`, `c`/`k` merged
+/// as the skeleton merges them) ending in the same letter: the vowels of a romanisation vary
+/// (`Muhammad`, `Mohammed`, `Mohamed`), another ending makes another name (`Antony`,
+/// `Antonio`).
+pub fn same_given_name(word: &str, p: &NamePart) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    if p.chars.abs_diff(chars.len()) <= 1 && within(&chars, &p.letters, 1) {
+        return true;
+    }
+    let skel = crate::translit::key_skeleton(word);
+    let consonants = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !"aeiouy".contains(*c))
+            .map(|c| match c {
+                'w' | 'f' => 'v',
+                'z' => 's',
+                c => c,
+            })
+            .collect()
+    };
+    !skel.is_empty()
+        && skel.chars().last() == p.skel.chars().last()
+        && consonants(&skel) == consonants(&p.skel)
 }
 
 /// Whether the edits from folded `typed` to folded `target` all fall on the last letters of
@@ -711,7 +740,8 @@ mod tests {
 
     #[test]
     fn given_names_of_another_person() {
-        let parts = name_parts(["António Costa", "Antonio Costa", "Costa"]);
+        let parts: std::sync::Arc<[NamePart]> =
+            name_parts(["António Costa", "Antonio Costa", "Costa"]).into();
         for (typed, want) in [
             ("antony costa", true),   // a real given name, no form of his
             ("anthony costa", true),  // the same
@@ -721,7 +751,27 @@ mod tests {
             ("a costa", false),       // an initial
             ("costa", false),         // no given name at all
         ] {
-            assert_eq!(another_given_name(typed, &parts), want, "{typed}");
+            assert_eq!(another_given_name(typed, || parts.clone()), want, "{typed}");
+        }
+    }
+
+    #[test]
+    fn forms_of_one_given_name() {
+        for (word, part, want) in [
+            ("muhammad", "mohammed", true), // vowels of a romanisation
+            ("mohamed", "muhammad", true),
+            ("muhammed", "mohammad", true),
+            ("steven", "stephen", true), // ph and v
+            ("aleksandr", "alexander", true),
+            ("dmitri", "dmitry", true),
+            ("antony", "antonio", false), // another ending
+            ("anthony", "antonio", false),
+            ("juan", "john", false), // another name
+            ("jean", "john", false),
+            ("sergei", "sergio", false),
+        ] {
+            let p = &name_parts([part])[0];
+            assert_eq!(same_given_name(word, p), want, "{word} / {part}");
         }
     }
 

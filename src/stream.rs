@@ -243,9 +243,12 @@ pub fn normalize_stream_with(
     Ok(stats)
 }
 
-/// Blocks read and not yet written, per thread: the memory in use is bounded by this many
-/// blocks (of 32 KB to a few MB) per thread, however slow one block is against the others.
-const IN_FLIGHT: usize = 4;
+/// Blocks read and not yet written: this many per thread, plus [`IN_FLIGHT_EXTRA`]. The
+/// memory in use is bounded by that many blocks (32 KB to 64 KB on text with paragraphs, up
+/// to 4 MB on text without line breaks) and their output, however slow one block is.
+const IN_FLIGHT: usize = 2;
+/// Blocks in flight beyond [`IN_FLIGHT`] per thread, so that a few threads are kept busy.
+const IN_FLIGHT_EXTRA: usize = 2;
 
 /// [`normalize_stream_with`] on `threads` threads: one reads and cuts the input (the same
 /// blocks as one thread), the workers normalise blocks, each with its own [`Scanner`], and the
@@ -264,14 +267,13 @@ pub fn normalize_stream_parallel<R: Read + Send>(
     }
     use std::collections::BTreeMap;
     use std::sync::{mpsc, Mutex};
-    let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(threads * IN_FLIGHT);
+    let window = threads * IN_FLIGHT + IN_FLIGHT_EXTRA;
+    let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(window);
     // Taken away by the writer when it fails, so that the reader's next send fails too.
     let work_rx = Mutex::new(Some(work_rx));
-    let (done_tx, done_rx) =
-        mpsc::sync_channel::<(u64, io::Result<(Vec<u8>, u64)>)>(threads * IN_FLIGHT);
+    let (done_tx, done_rx) = mpsc::sync_channel::<(u64, io::Result<(Vec<u8>, u64)>)>(window);
     // One ticket per block in flight: the reader takes one before it hands a block on, the
     // writer gives it back once the block is written.
-    let window = threads * IN_FLIGHT;
     let (ticket_tx, ticket_rx) = mpsc::sync_channel::<()>(window);
     for _ in 0..window {
         let _ = ticket_tx.send(());
@@ -307,10 +309,17 @@ pub fn normalize_stream_parallel<R: Read + Send>(
                     };
                     let mut out = Vec::with_capacity(block.len() + block.len() / 8);
                     let mut st = Stats::default();
-                    let r =
+                    // A panic in one block is an error of the run, not a hang of the writer
+                    // waiting for that block: it is reported, and this worker stops (its
+                    // scanner may be half updated).
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         normalize_bytes(nz, &mut sc, &block, apply_fix, config, &mut out, &mut st)
-                            .map(|()| (out, st.replacements));
-                    if done_tx.send((seq, r)).is_err() {
+                    }));
+                    let (r, stop) = match r {
+                        Ok(r) => (r.map(|()| (out, st.replacements)), false),
+                        Err(_) => (Err(io::Error::other("a normalising thread panicked")), true),
+                    };
+                    if done_tx.send((seq, r)).is_err() || stop {
                         break;
                     }
                 }
