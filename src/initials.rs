@@ -1,7 +1,8 @@
 //! People named by their initials and surname, as data and lists write them: `A. G.
-//! Lukashenko`, `Lukashenko A.G.`, `V. Putin`, and the inverted full form `Lukashenko,
-//! Alexander`. Single values only (`lookup`, CSV cells): in running text an initial is the
-//! writer's choice and stays.
+//! Lukashenko`, `Lukashenko A.G.`, `V. Putin`, the inverted full form `Lukashenko,
+//! Alexander`, and the surname first without a comma (`Путін Володимир Володимирович`, the
+//! order of registers and of East Slavic lists). Single values only (`lookup`, CSV cells): in
+//! running text an initial or an order is the writer's choice and stays.
 //!
 //! Initials are weak evidence: they resolve to a person only when exactly one person of the
 //! tables has that surname and given names starting with those letters, in that order; when
@@ -93,7 +94,35 @@ pub fn resolve(nz: &Normalizer, value: &str) -> Option<Resolution> {
         };
         return person.then_some(r);
     }
-    by_initials(nz, value)
+    by_initials(nz, value).or_else(|| surname_first(nz, value))
+}
+
+/// The resolution of `value` read with its first word last: `Путін Володимир` as `Володимир
+/// Путін`, `Путін Володимир Володимирович` as `Володимир Володимирович Путін` (whose
+/// patronymic the resolution knows). Two or three words of letters; only a person, and only
+/// by a match as good as a spelling the tables hold (exact, folded or romanised), not a
+/// misspelling: a reordered name that is also misspelt is too little to go on.
+fn surname_first(nz: &Normalizer, value: &str) -> Option<Resolution> {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    if !(2..=3).contains(&words.len())
+        || !words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+        })
+    {
+        return None;
+    }
+    let reordered = format!("{} {}", words[1..].join(" "), words[0]);
+    let r = nz.resolve_written(&reordered);
+    let good = matches!(
+        r.how,
+        Outcome::Matched(MatchKind::Exact | MatchKind::Folded | MatchKind::Translit)
+    );
+    (good
+        && r.entity
+            .as_ref()
+            .is_some_and(|e| e.kind == EntityType::Person))
+    .then_some(r)
 }
 
 /// The resolution of `value` as initials and a surname, if it is written so.

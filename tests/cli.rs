@@ -434,6 +434,8 @@ fn initials_and_list_order_resolve_single_values_only() {
             "G. Bush",
             "A. Putin",
             "Kim Jong Un",
+            "Путін Володимир Володимирович",
+            "Paris Hilton",
         ],
         b"",
     ));
@@ -448,6 +450,11 @@ fn initials_and_list_order_resolve_single_values_only() {
     assert_eq!(got[4].1, "ambiguous", "two George Bushes");
     assert_eq!(got[5], ("", "none"), "Vladimir is no A.");
     assert_eq!(got[6], ("kim-jong-un", "exact"), "names, not initials");
+    assert_eq!(
+        got[7].0, "vladimir-putin",
+        "surname first, with a patronymic"
+    );
+    assert_eq!(got[8], ("", "none"), "no person, whatever the order");
     let text = "A. G. Lukashenko met V. Putin in Minsk.\n";
     assert_eq!(filter(&d, &[], text), text);
 }
