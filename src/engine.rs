@@ -240,9 +240,10 @@ pub struct Normalizer {
     people: std::sync::OnceLock<PeopleBySurname>,
 }
 
-/// People's alias keys (folded, words joined by one space) with their entity ids, by the
-/// last word of the key.
-type PeopleBySurname = HashMap<Box<str>, Vec<(Box<str>, Box<str>)>>;
+/// People's alias keys (folded, words joined by one space) with their entity ids and whether
+/// the key is a name of a main row (not an alternate or former full name such as a birth
+/// name), by the last word of the key.
+type PeopleBySurname = HashMap<Box<str>, Vec<(Box<str>, Box<str>, bool)>>;
 
 struct HitInfo<'a> {
     text: &'a str,
@@ -1070,6 +1071,11 @@ impl Normalizer {
                         || !(evidence::differs_by_a_name(key, &name_key(h.text))
                             || evidence::another_given_name(key, || self.name_parts(h.id)))
                 });
+                // A given name and a surname of the name lists, in either order, are someone's
+                // name (`Sainz María`, `Ruud Anna`), not a misspelt place.
+                if evidence::a_persons_name(key) {
+                    infos.retain(|h| h.kind == person);
+                }
                 // A name without the initials of a person's name (`George Bush` for `George
                 // W. Bush`) is the name of everyone whose name it is without theirs (`George
                 // H. W. Bush`): all of them are candidates.
@@ -1097,9 +1103,14 @@ impl Normalizer {
     }
 
     /// The ids of the people with an alias whose folded key ends with the word `surname` and
-    /// passes `fits`, in every index. The people's keys are grouped by last word once, on
+    /// passes `fits(key, main)` (`main`: the key is a name of a main row, not an alternate or
+    /// former full name), in every index. The people's keys are grouped by last word once, on
     /// first use (a few milliseconds for the default tables).
-    pub(crate) fn people_named(&self, surname: &str, fits: impl Fn(&str) -> bool) -> Vec<String> {
+    pub(crate) fn people_named(
+        &self,
+        surname: &str,
+        fits: impl Fn(&str, bool) -> bool,
+    ) -> Vec<String> {
         let people = self.people.get_or_init(|| {
             let person = type_code_of("person");
             let mut map = PeopleBySurname::new();
@@ -1112,10 +1123,13 @@ impl Normalizer {
                     }
                     for a in ix.entity_aliases(e) {
                         let key = name_key(a.text);
+                        let main = ix.row(a.row).flags & (flag::ALT | flag::FORMER) == 0;
                         if let Some(last) = key.rsplit(' ').next().filter(|_| key.contains(' ')) {
-                            map.entry(last.into())
-                                .or_default()
-                                .push((key.as_str().into(), id.into()));
+                            map.entry(last.into()).or_default().push((
+                                key.as_str().into(),
+                                id.into(),
+                                main,
+                            ));
                         }
                     }
                 }
@@ -1123,8 +1137,8 @@ impl Normalizer {
             map
         });
         let mut out: Vec<String> = Vec::new();
-        for (key, id) in people.get(surname).into_iter().flatten() {
-            if fits(key) && !out.iter().any(|o| **o == **id) {
+        for (key, id, main) in people.get(surname).into_iter().flatten() {
+            if fits(key, *main) && !out.iter().any(|o| **o == **id) {
                 out.push(id.to_string());
             }
         }
@@ -1340,8 +1354,20 @@ impl Normalizer {
             return r;
         }
         // A person by initials and surname, or in a list's order (`A. G. Lukashenko`,
-        // `Lukashenko, Alexander`): weaker evidence, for single values only.
+        // `Lukashenko, Alexander`): weaker evidence, for single values only; never for a
+        // value a table says is no name of theirs (a rejected review decision).
+        if self.is_never(input.trim()) {
+            return r;
+        }
         crate::initials::resolve(self, input.trim()).unwrap_or(r)
+    }
+
+    /// Whether a table marks `name` (as written, folded) as never to be rewritten.
+    fn is_never(&self, name: &str) -> bool {
+        let mut hits = Vec::new();
+        self.hits(KeyMap::Fold, &name_key(name), &mut hits);
+        hits.into_iter()
+            .any(|h| self.info(h).flags & flag::NEVER != 0)
     }
 
     /// [`Normalizer::resolve`] of a name written in full: what the text filter asks when it

@@ -287,6 +287,21 @@ pub fn another_given_name(typed: &str, parts: impl FnOnce() -> std::sync::Arc<[N
         .any(|w| !parts.iter().any(|p| same_given_name(w, p)))
 }
 
+/// Whether folded `key` (two words or more) reads as a person's name in the name lists: every
+/// word a given name or surname, at least one of them a given name, and none a common
+/// (lower-case) word of English.
+pub fn a_persons_name(key: &str) -> bool {
+    let words: Vec<&str> = key.split(' ').collect();
+    let entries: Vec<crate::lexicon::Entry> =
+        words.iter().map(|w| crate::lexicon::lookup(w)).collect();
+    words.len() >= 2
+        && words.iter().all(|w| w.chars().count() > 1)
+        && entries
+            .iter()
+            .all(|e| e.is_person_name() && !e.common_in(crate::lexicon::Lang::En))
+        && entries.iter().any(|e| e.is_given_name())
+}
+
 /// Whether folded given name `word` is a form of the name part `p`: within one edit of it, or
 /// the same consonants in the same order (doubled letters, `ph`/`f`/`v`/`w`, `c`/`k` merged
 /// as the skeleton merges them) ending in the same letter: the vowels of a romanisation vary

@@ -5,8 +5,9 @@
 //! running text an initial or an order is the writer's choice and stays.
 //!
 //! Initials are weak evidence: they resolve to a person only when exactly one person of the
-//! tables has that surname and given names starting with those letters, in that order; when
-//! several do, the value is ambiguous and says so.
+//! tables has that surname and given names starting with those letters, in that order, the
+//! first of them the name the person goes by; when several do, the value is ambiguous and
+//! says so. A surname of the name lists (many people bear it) needs two initials.
 
 use crate::engine::{Candidate, MatchKind, Normalizer, Outcome, Resolution};
 use crate::entity::EntityType;
@@ -54,8 +55,8 @@ fn parse(value: &str) -> Option<Initials> {
 }
 
 /// Whether folded alias `key` (words joined by one space) is a name of a person with those
-/// initials and that surname: its last word is the surname, and it has a given name for each
-/// initial, the first ones starting with those letters in order.
+/// initials and that surname: its last word is the surname, and it has a given name (or an
+/// initial) for each initial, the first ones starting with those letters in order.
 fn fits(key: &str, who: &Initials) -> bool {
     let words: Vec<&str> = key.split(' ').collect();
     let Some((last, given)) = words.split_last() else {
@@ -66,7 +67,7 @@ fn fits(key: &str, who: &Initials) -> bool {
         && given
             .iter()
             .zip(&who.letters)
-            .all(|(w, &c)| w.chars().count() > 1 && w.starts_with(c))
+            .all(|(w, &c)| w.starts_with(c))
 }
 
 /// The resolution of `value` (a single value that resolved to nothing as written) as a
@@ -128,9 +129,26 @@ fn surname_first(nz: &Normalizer, value: &str) -> Option<Resolution> {
 /// The resolution of `value` as initials and a surname, if it is written so.
 fn by_initials(nz: &Normalizer, value: &str) -> Option<Resolution> {
     let who = parse(value)?;
+    // A surname many people bear (one of the name lists', in any script) with one initial is
+    // anyone's (`A. Costa`, `K. Novak`): two initials at least are asked for.
+    let mut latin = String::new();
+    crate::translit::to_latin_into(&who.surname, &mut latin);
+    let common = crate::lexicon::lookup(&who.surname).is_person_name()
+        || crate::lexicon::lookup(&latin).is_person_name();
+    if common && who.letters.len() < 2 {
+        return None;
+    }
+    // The first initial is that of the name the person goes by (a main name, not a birth
+    // name: `A. Johnson` is not Boris Johnson, born Alexander Boris de Pfeffel Johnson); the
+    // others may come from a full name (`A. G.`: Alexander Grigoryevich).
+    let first = Initials {
+        letters: who.letters[..1].to_vec(),
+        surname: who.surname.clone(),
+    };
+    let goes_by = nz.people_named(&who.surname, |key, main| main && fits(key, &first));
     let mut ids: Vec<Candidate> = Vec::new();
-    for id in nz.people_named(&who.surname, |key| fits(key, &who)) {
-        if !ids.iter().any(|c| c.id == id) {
+    for id in nz.people_named(&who.surname, |key, _| fits(key, &who)) {
+        if goes_by.contains(&id) && !ids.iter().any(|c| c.id == id) {
             ids.push(nz.candidate(&id, EntityType::Person.code()));
         }
     }
@@ -192,7 +210,7 @@ mod tests {
             ("alexander grigoryevich lukashenko", true),
             ("alexander lukashenko", false), // no second given name
             ("aliaksandr ryhoravich lukashenka", false),
-            ("andrei g lukashenko", false), // an initial, not a name
+            ("andrei g lukashenko", true), // an initial of the name is that initial
             ("lukashenko", false),
             ("anatoly gennadyevich lukashenko", true), // the same initials: a rival
         ] {
