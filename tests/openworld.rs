@@ -13,7 +13,8 @@
 //!   `NORMALIZE_OPENWORLD_CSV=FILE` the same judge runs on another sample of that shape (made
 //!   by `scripts/openworld/gen_sets.py --seed N --places-out FILE`) and prints its figures
 //!   without the gate: a rule is checked on places the committed set does not hold.
-//! - **lookup**: `tests/openworld/lookup-unknown.tsv`, real names the tables hold no entity for;
+//! - **lookup**: `tests/openworld/lookup-unknown.tsv`, real names the tables hold no entity for,
+//!   and its people as registers write them (initials, surname first, `Surname, Given`);
 //!   share answered with another entity, gate at 0.5 %.
 //!
 //! The figures go to standard error directly, so that `cargo test` shows them when the tests
@@ -708,7 +709,39 @@ fn lookup_of_unknown_names_answers_no_other_entity() {
             held += 1; // the tables hold this name now: not an unknown name
             continue;
         }
-        rows.push((c[0], c[2]));
+        rows.push((c[0].to_string(), c[2].to_string()));
+    }
+    // The same people as registers and lists write them (initials, surname first, `Surname,
+    // Given`): the rules for those forms must not take an unknown person for a known one.
+    let people: Vec<String> = rows
+        .iter()
+        .filter(|(k, _)| k == "person")
+        .map(|(_, n)| n.clone())
+        .collect();
+    for name in people {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let Some((surname, given)) = words.split_last() else {
+            continue;
+        };
+        if given.is_empty() {
+            continue;
+        }
+        let initials: Vec<String> = given
+            .iter()
+            .filter_map(|g| g.chars().next().map(|c| format!("{c}.")))
+            .collect();
+        rows.push((
+            "person-initials".into(),
+            format!("{} {surname}", initials.join(" ")),
+        ));
+        rows.push((
+            "person-reversed".into(),
+            format!("{surname} {}", given.join(" ")),
+        ));
+        rows.push((
+            "person-listed".into(),
+            format!("{surname}, {}", given.join(" ")),
+        ));
     }
     let input: String = rows.iter().map(|r| format!("{}\n", r.1)).collect();
     let out = String::from_utf8(run(&["lookup", "--format", "json"], input.as_bytes())).unwrap();
@@ -721,7 +754,7 @@ fn lookup_of_unknown_names_answers_no_other_entity() {
     let mut wrong = Vec::new();
     for ((kind, name), a) in rows.iter().zip(&answers) {
         let m = a["match"].as_str().unwrap_or("");
-        let e = by.entry(kind).or_default();
+        let e = by.entry(kind.as_str()).or_default();
         e.0 += 1;
         if m != "none" && m != "ambiguous" {
             e.1 += 1;
@@ -740,12 +773,12 @@ fn lookup_of_unknown_names_answers_no_other_entity() {
     );
     for (k, (n, w)) in &by {
         say!(
-            "   {k:<12} {n:>5} names, answered with an entity {w:>5} ({:.2} %)",
+            "   {k:<16} {n:>5} names, answered with an entity {w:>5} ({:.2} %)",
             100.0 * *w as f64 / (*n).max(1) as f64
         );
     }
     say!(
-        "   all          {:>5} names, answered with an entity {:>5} ({:.2} %, gate {:.1} %)",
+        "   all              {:>5} names, answered with an entity {:>5} ({:.2} %, gate {:.1} %)",
         rows.len(),
         wrong.len(),
         100.0 * share,
