@@ -159,46 +159,10 @@ pub(crate) fn edit_distance<T: Copy + PartialEq>(
 }
 
 /// Whether the optimal-string-alignment distance between `a` and `b` is at most `k`, unit
-/// costs. Gives up at the first row whose every cell exceeds `k`: no later row can come back
-/// under it (a row's least cell is at most one more than the least of the row before it, so a
-/// transposition from two rows back cannot bring a later cell to `k` either).
+/// costs; gives up early (see [`osa`]).
 pub(crate) fn within<T: Copy + PartialEq>(a: &[T], b: &[T], k: u32) -> bool {
-    let (n, m) = (a.len(), b.len());
-    if n.abs_diff(m) > k as usize {
-        return false;
-    }
-    let w = m + 1;
-    let mut stack = [0u32; 3 * 48];
-    let mut heap = Vec::new();
-    let d: &mut [u32] = if 3 * w <= stack.len() {
-        &mut stack[..3 * w]
-    } else {
-        heap.resize(3 * w, 0);
-        &mut heap
-    };
-    for (j, v) in d.iter_mut().enumerate().take(w) {
-        *v = j as u32;
-    }
-    for i in 1..=n {
-        let (cur, up, up2) = ((i % 3) * w, ((i - 1) % 3) * w, ((i + 1) % 3) * w);
-        d[cur] = i as u32;
-        let mut least = d[cur];
-        for j in 1..=m {
-            let cost = u32::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[up + j - 1] + cost)
-                .min(d[up + j] + 1)
-                .min(d[cur + j - 1] + 1);
-            if i >= 2 && j >= 2 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[up2 + j - 2] + 1);
-            }
-            d[cur + j] = v;
-            least = least.min(v);
-        }
-        if least > k {
-            return false;
-        }
-    }
-    d[(n % 3) * w + m] <= k
+    a.len().abs_diff(b.len()) <= k as usize
+        && osa(a, b, |_, _| 1, |_| 1, Some(k)).is_some_and(|d| d <= k)
 }
 
 /// As [`edit_distance`], with `extra(i)` the cost of item `i` of `a` having no counterpart in
@@ -209,9 +173,23 @@ fn edit_distance_with<T: Copy + PartialEq>(
     sub: impl Fn(T, T) -> u32,
     extra: impl Fn(usize) -> u32,
 ) -> u32 {
+    osa(a, b, sub, extra, None).unwrap_or(u32::MAX)
+}
+
+/// The optimal-string-alignment distance on three rolling rows (a transposition reads two
+/// rows back), on the stack for names. With `bound`, `None` at the first row whose every cell
+/// exceeds it: with unit costs no later row can come back under it (a row's least cell is at
+/// most one more than the least of the row before it, so a transposition from two rows back
+/// cannot bring a later cell to the bound either). `bound` is only for unit `extra` costs.
+fn osa<T: Copy + PartialEq>(
+    a: &[T],
+    b: &[T],
+    sub: impl Fn(T, T) -> u32,
+    extra: impl Fn(usize) -> u32,
+    bound: Option<u32>,
+) -> Option<u32> {
     let (n, m) = (a.len(), b.len());
     let w = m + 1;
-    // Three rolling rows (a transposition reads two rows back), on the stack for names.
     let mut stack = [0u32; 3 * 48];
     let mut heap = Vec::new();
     let d: &mut [u32] = if 3 * w <= stack.len() {
@@ -225,8 +203,10 @@ fn edit_distance_with<T: Copy + PartialEq>(
     }
     for i in 1..=n {
         let e = extra(i - 1);
+        debug_assert!(bound.is_none() || e == 1, "a bound needs unit costs");
         let (cur, up, up2) = ((i % 3) * w, ((i - 1) % 3) * w, ((i + 1) % 3) * w);
         d[cur] = d[up] + e;
+        let mut least = d[cur];
         for j in 1..=m {
             let cost = if a[i - 1] == b[j - 1] {
                 0
@@ -240,9 +220,13 @@ fn edit_distance_with<T: Copy + PartialEq>(
                 v = v.min(d[up2 + j - 2] + 1);
             }
             d[cur + j] = v;
+            least = least.min(v);
+        }
+        if bound.is_some_and(|k| least > k) {
+            return None;
         }
     }
-    d[(n % 3) * w + m]
+    Some(d[(n % 3) * w + m])
 }
 
 /// Whether the surname of `typed` (a person's name, words joined by one space, as many as
