@@ -46,7 +46,13 @@ struct Paragraph {
 impl Paragraph {
     /// The language of the paragraph (text between blank lines) holding byte `at`, from its
     /// first lower-case words.
-    fn language(&mut self, text: &str, at: usize, sc: &mut Scanner) -> Option<Lang> {
+    fn language(
+        &mut self,
+        text: &str,
+        at: usize,
+        words: &[Word],
+        sc: &mut Scanner,
+    ) -> Option<Lang> {
         if self.known && (self.start..=self.end).contains(&at) {
             return self.lang;
         }
@@ -54,7 +60,7 @@ impl Paragraph {
         let start = memchr::memmem::rfind(&bytes[..at], b"\n\n").map_or(0, |p| p + 2);
         let end = memchr::memmem::find(&bytes[at..], b"\n\n").map_or(text.len(), |p| at + p);
         let mut guess = lexicon::LangGuess::default();
-        score_words(&text[start..end], &mut guess, sc);
+        score_paragraph(text, start, end, words, &mut guess, sc);
         if guess.language().is_none() && !guess.settled() {
             // Too few words to tell (a heading, a signature, `--Mao Tsé-Tung` under a
             // quotation): the text around it says which language it stands in.
@@ -76,29 +82,72 @@ impl Paragraph {
 /// How much text on each side of a short paragraph is read to find its language.
 const CONTEXT_BYTES: usize = 2048;
 
+/// Adds the words of the paragraph `text[start..end]` to `guess` until it is settled, as
+/// [`score_words`] does, taking them from the scan's window `words` (tokenized already) when
+/// it holds the paragraph's start; the words of the paragraph past the window's end, if the
+/// guess needs them, are tokenized again.
+fn score_paragraph(
+    text: &str,
+    start: usize,
+    end: usize,
+    words: &[Word],
+    guess: &mut lexicon::LangGuess,
+    sc: &mut Scanner,
+) {
+    if words.first().is_none_or(|w| w.start > start) {
+        score_words(&text[start..end], guess, sc);
+        return;
+    }
+    let from = words.partition_point(|w| w.start < start);
+    let mut seen = start;
+    for &w in &words[from..] {
+        if w.end > end || guess.settled() {
+            return;
+        }
+        score_word(text, w, guess, sc);
+        seen = w.end;
+    }
+    if guess.settled() {
+        return;
+    }
+    // The window ends inside the paragraph: the rest of it, tokenized as the whole
+    // paragraph is (a word is the same whatever comes before the paragraph).
+    let slice = &text[start..end];
+    for w in Tokens::new(slice) {
+        if guess.settled() {
+            break;
+        }
+        if start + w.start >= seen {
+            score_word(slice, w, guess, sc);
+        }
+    }
+}
+
 /// Adds the words of `slice` to `guess` until it is settled: lower-case words, and
 /// capitalised ones the word lists hold (German nouns, `Der Staatschef traf Jelzin`), but not
 /// words in capitals.
 fn score_words(slice: &str, guess: &mut lexicon::LangGuess, sc: &mut Scanner) {
-    if guess.settled() {
-        return;
-    }
     // Word by word: a paragraph's language is mostly settled by its first sixteen words.
     for w in Tokens::new(slice) {
-        let word = &slice[w.start..w.end];
-        let mut chars = word.chars();
-        let first = chars.next();
-        let lower = first.is_some_and(char::is_lowercase);
-        if lower || (first.is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)) {
-            let e = sc.lexicon(slice, w);
-            // A capitalised name says nothing of the language around it (`Qasim` is in one
-            // list only).
-            if lower || !(e.is_person_name() || e.is_place() || e.is_place_alternate()) {
-                guess.add(e);
-            }
-            if guess.settled() {
-                break;
-            }
+        if guess.settled() {
+            break;
+        }
+        score_word(slice, w, guess, sc);
+    }
+}
+
+/// Adds word `w` of `text` to `guess`, if it is a word that tells the language.
+fn score_word(text: &str, w: Word, guess: &mut lexicon::LangGuess, sc: &mut Scanner) {
+    let word = &text[w.start..w.end];
+    let mut chars = word.chars();
+    let first = chars.next();
+    let lower = first.is_some_and(char::is_lowercase);
+    if lower || (first.is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)) {
+        let e = sc.lexicon(text, w);
+        // A capitalised name says nothing of the language around it (`Qasim` is in one list
+        // only).
+        if lower || !(e.is_person_name() || e.is_place() || e.is_place_alternate()) {
+            guess.add(e);
         }
     }
 }
@@ -278,7 +327,7 @@ impl Normalizer {
         if m.fix == Fix::Ambiguous {
             // Words of the paragraph's language that also name several places (`la esperanza`,
             // `Co to`, `Las flores`): the words, not a name to choose.
-            let lang = para.language(text, m.start, sc);
+            let lang = para.language(text, m.start, words, sc);
             let mut key = String::new();
             let words_of_language = words[i..i + n].iter().all(|&w| {
                 fold_word(text, w, &mut key);
@@ -304,7 +353,7 @@ impl Normalizer {
         if evidence::clashes_with_next(rep, &text[m.end..]) {
             return Settled::Drop;
         }
-        let lang = para.language(text, m.start, sc);
+        let lang = para.language(text, m.start, words, sc);
         let out_lang = Lang::from_code(&self.opts.lang);
         if let Some(l) = lang {
             if Some(l) == out_lang && m.note == crate::engine::Note::OtherLanguage {
