@@ -240,10 +240,10 @@ pub struct Normalizer {
     people: std::sync::OnceLock<PeopleBySurname>,
 }
 
-/// People's alias keys (folded, words joined by one space) with their entity ids and whether
-/// the key is a name of a main row (not an alternate or former full name such as a birth
-/// name), by the last word of the key.
-type PeopleBySurname = HashMap<Box<str>, Vec<(Box<str>, Box<str>, bool)>>;
+/// People's alias keys (folded, words joined by one space) with their alias and whether the
+/// key is a name of a main row (not an alternate or former full name such as a birth name),
+/// by the last word of the key.
+type PeopleBySurname = HashMap<Box<str>, Vec<(Box<str>, Hit, bool)>>;
 
 struct HitInfo<'a> {
     text: &'a str,
@@ -1102,32 +1102,31 @@ impl Normalizer {
         None
     }
 
-    /// The ids of the people with an alias whose folded key ends with the word `surname` and
-    /// passes `fits(key, main)` (`main`: the key is a name of a main row, not an alternate or
-    /// former full name), in every index. The people's keys are grouped by last word once, on
-    /// first use (a few milliseconds for the default tables).
-    pub(crate) fn people_named(
-        &self,
-        surname: &str,
-        fits: impl Fn(&str, bool) -> bool,
-    ) -> Vec<String> {
-        let people = self.people.get_or_init(|| {
+    /// The people's alias keys by their last word, made once, on first use (a few
+    /// milliseconds for the default tables): the single-value rules for people written in
+    /// part (initials, a name without its initials).
+    fn people(&self) -> &PeopleBySurname {
+        self.people.get_or_init(|| {
             let person = type_code_of("person");
             let mut map = PeopleBySurname::new();
             for (i, ix) in self.indexes.iter().enumerate() {
                 for e in 0..ix.entity_count() as u32 {
                     let rec = ix.entity(e);
-                    let (id, kind) = self.entity_of(i, rec.id, rec.kind);
-                    if kind != person {
+                    if self.entity_of(i, rec.id, rec.kind).1 != person {
                         continue;
                     }
-                    for a in ix.entity_aliases(e) {
+                    for alias in ix.entity_alias_ids(e) {
+                        let a = ix.alias(alias);
                         let key = name_key(a.text);
                         let main = ix.row(a.row).flags & (flag::ALT | flag::FORMER) == 0;
                         if let Some(last) = key.rsplit(' ').next().filter(|_| key.contains(' ')) {
+                            let hit = Hit {
+                                ix: i as u16,
+                                alias,
+                            };
                             map.entry(last.into()).or_default().push((
                                 key.as_str().into(),
-                                id.into(),
+                                hit,
                                 main,
                             ));
                         }
@@ -1135,10 +1134,24 @@ impl Normalizer {
                 }
             }
             map
-        });
+        })
+    }
+
+    /// The ids of the people with an alias whose folded key ends with the word `surname` and
+    /// passes `fits(key, main)` (`main`: the key is a name of a main row, not an alternate or
+    /// former full name), in every index.
+    pub(crate) fn people_named(
+        &self,
+        surname: &str,
+        fits: impl Fn(&str, bool) -> bool,
+    ) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for (key, id, main) in people.get(surname).into_iter().flatten() {
-            if fits(key, *main) && !out.iter().any(|o| **o == **id) {
+        for (key, hit, main) in self.people().get(surname).into_iter().flatten() {
+            if !fits(key, *main) {
+                continue;
+            }
+            let id = self.info(*hit).id;
+            if !out.iter().any(|o| o == id) {
                 out.push(id.to_string());
             }
         }
@@ -1148,38 +1161,16 @@ impl Normalizer {
     /// The aliases of people, in every index, whose key without its one-letter words
     /// (initials) is `key` (words joined by one space, none of one letter).
     fn people_without_initials(&self, key: &str) -> Vec<HitInfo<'_>> {
-        let person = type_code_of("person");
-        let (Some(first), Some(last)) = (key.split(' ').next(), key.rsplit(' ').next()) else {
+        let Some(last) = key.rsplit(' ').next() else {
             return Vec::new();
         };
-        let prefix = format!("{first} ");
-        let suffix = format!(" {last}");
-        let mut out = Vec::new();
-        for (i, ix) in self.indexes.iter().enumerate() {
-            let mut values = Vec::new();
-            ix.with_prefix(KeyMap::Fold, &prefix, |k, v| {
-                if let Ok(k) = std::str::from_utf8(k) {
-                    if k.ends_with(&suffix) && without_initials(k) == key {
-                        values.push(v);
-                    }
-                }
-            });
-            for v in values {
-                let mut list = Vec::new();
-                ix.postings(v, &mut list);
-                out.extend(
-                    list.into_iter()
-                        .map(|a| {
-                            self.info(Hit {
-                                ix: i as u16,
-                                alias: a,
-                            })
-                        })
-                        .filter(|h| h.kind == person),
-                );
-            }
-        }
-        out
+        self.people()
+            .get(last)
+            .into_iter()
+            .flatten()
+            .filter(|(k, _, _)| without_initials(k) == key)
+            .map(|(_, hit, _)| self.info(*hit))
+            .collect()
     }
 
     /// Whether entity `id` has a current name in language `lang` (a code) and `name` is none

@@ -286,13 +286,17 @@ impl Index {
     /// The aliases of entity `e` (aliases are stored in row order, so those of one entity's
     /// rows lie together).
     pub fn entity_aliases(&self, e: u32) -> impl Iterator<Item = AliasRec<'_>> + '_ {
+        self.entity_alias_ids(e).map(move |a| self.alias(a))
+    }
+
+    /// The numbers of entity `e`'s aliases (aliases are stored in row order).
+    pub fn entity_alias_ids(&self, e: u32) -> std::ops::Range<u32> {
         let rec = self.entity(e);
         let (first, end) = (rec.first_row, rec.first_row + rec.rows);
         let n = self.alias_count() as u32;
         let start = partition_point(n, |a| self.alias(a).row < first);
-        (start..n)
-            .map(move |a| self.alias(a))
-            .take_while(move |a| a.row < end)
+        let stop = partition_point(n, |a| self.alias(a).row < end);
+        start..stop.max(start)
     }
 
     /// The entity number of an id.
@@ -343,27 +347,6 @@ impl Index {
             KeyMap::Skeleton => self.skel.as_fst(),
             KeyMap::Fuzzy => self.fuzzy.as_fst(),
             KeyMap::FuzzyEnglish => self.fuzzy_en.as_fst(),
-        }
-    }
-
-    /// Calls `f(key, value)` for every key of map `which` that starts with `prefix`, in order.
-    pub fn with_prefix(&self, which: KeyMap, prefix: &str, mut f: impl FnMut(&[u8], u64)) {
-        use fst::{IntoStreamer, Streamer};
-        let map = self.map(which);
-        let mut upper = prefix.as_bytes().to_vec();
-        // The least key past every key with the prefix: the prefix with its last byte raised
-        // (a prefix of 0xFF bytes, never the start of a UTF-8 key, has no bound).
-        while upper.last() == Some(&0xFF) {
-            upper.pop();
-        }
-        let mut range = map.range().ge(prefix.as_bytes());
-        if let Some(last) = upper.last_mut() {
-            *last += 1;
-            range = range.lt(&upper);
-        }
-        let mut stream = range.into_stream();
-        while let Some((k, v)) = stream.next() {
-            f(k, v.value());
         }
     }
 
