@@ -14,6 +14,7 @@ The test compares each with one run of the binary over the whole input.
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 
@@ -40,7 +41,7 @@ def text_through_pipe(sc, normalize, path, partitions):
         },
     ).map(lambda kv: kv[1])
     lines = paragraphs.flatMap(lambda p: [p, ""]).pipe(
-        f"{normalize} --threads 1", env={"PATH": os.environ.get("PATH", "")}, checkCode=True
+        f"{shlex.quote(normalize)} --threads 1", env=dict(os.environ), checkCode=True
     )
     return "\n".join(lines.collect()) + "\n", lines.getNumPartitions()
 
